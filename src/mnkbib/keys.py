@@ -1,0 +1,105 @@
+"""Citation keys and short labels.
+
+Keys: family name of the first creator, year, first significant title word, in
+ASCII (``dierkes2018reasons``, ТҮҮХЭН → ``tuukhen``), made unique with ``a``,
+``b`` … Labels: how users write a citation, ``Dierkes & MENDEE 2018, The Diplomat``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+
+from mnkbib.model import Entry, Person
+from mnkbib.textfold import slug, words
+
+KEY_RE = re.compile(r"^[^\s,{}()\"'#%~\\=]+$")
+
+STOPWORDS = frozenset(
+    """a an the of on in at to for and or but with from by about as into over under why how
+    what when where who which is are was were be this that these those some
+    der die das den dem des ein eine einer eines und oder von zu im am mit für über auf
+    le la les l un une des du de et ou au aux en
+    el los las y o del lo
+    il lo gli i e
+    na v vo i s k o ob po za
+    """.split()
+)
+
+
+def is_valid_key(key: str) -> bool:
+    return bool(KEY_RE.match(key)) and len(key) <= 200
+
+
+def key_stem(entry: Entry) -> str:
+    """``dierkes2018reasons`` — before making it unique."""
+    people = entry.creators()
+    name = ""
+    if people:
+        first = people[0]
+        name = slug(first.family or first.literal.split()[0] if first.literal else first.family)
+        if not name:
+            name = slug(first.last) or slug(first.given)
+    if not name:
+        name = "anon"
+    year = str(entry.year) if entry.year is not None else "nd"
+    word = next(
+        (w for w in words(entry.title) if w not in STOPWORDS and not w.isdigit()),
+        "",
+    )
+    return f"{name}{year}{word}"
+
+
+def unique_key(stem: str, taken: Container[str]) -> str:
+    """``stem``, else ``stema``, ``stemb`` … ``stemz``, ``stemaa`` …"""
+    if stem not in taken:
+        return stem
+    n = 0
+    while True:
+        suffix = ""
+        k = n
+        while True:
+            suffix = chr(ord("a") + k % 26) + suffix
+            k = k // 26 - 1
+            if k < 0:
+                break
+        candidate = stem + suffix
+        if candidate not in taken:
+            return candidate
+        n += 1
+
+
+def generate_key(entry: Entry, taken: Container[str]) -> str:
+    return unique_key(key_stem(entry), taken)
+
+
+def person_short(person: Person) -> str:
+    return person.last
+
+
+def label(entry: Entry) -> str:
+    """``Dierkes & MENDEE 2018, The Diplomat``; three or more: ``Dierkes et al. 2018, …``."""
+    people = entry.creators()
+    if not people:
+        who = "Anon."
+    elif len(people) == 1:
+        who = person_short(people[0])
+    elif len(people) == 2:
+        who = f"{person_short(people[0])} & {person_short(people[1])}"
+    else:
+        who = f"{person_short(people[0])} et al."
+    year = str(entry.year) if entry.year is not None else "n.d."
+    where = (
+        entry.get("container")
+        or entry.get("publisher")
+        or entry.get("title-short")
+        or _short_title(entry.title)
+    )
+    return f"{who} {year}, {where}" if where else f"{who} {year}"
+
+
+def _short_title(title: str, limit: int = 40) -> str:
+    if len(title) <= limit:
+        return title
+    cut = title[:limit].rsplit(" ", 1)[0]
+    return cut + "…"

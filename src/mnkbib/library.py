@@ -1,0 +1,110 @@
+"""The in-memory library: an ordered mapping of keys to entries. No I/O.
+
+Changes are recorded so that the store can write only what changed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from mnkbib.errors import ConflictError, NotFoundError, UsageError
+from mnkbib.keys import generate_key, is_valid_key
+from mnkbib.model import Entry
+
+
+@dataclass(slots=True)
+class Changes:
+    """What an edit did, by key: replaced (or renamed) in place, removed, added at the end."""
+
+    replaced: dict[str, Entry] = field(default_factory=dict)  # old key -> new entry
+    removed: set[str] = field(default_factory=set)
+    added: dict[str, Entry] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.replaced or self.removed or self.added)
+
+
+class Library:
+    def __init__(self, entries: dict[str, Entry] | None = None) -> None:
+        self.entries: dict[str, Entry] = dict(entries or {})
+        self.changes = Changes()
+        self._origin: dict[str, str] = {k: k for k in self.entries}  # current key -> key on disk
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries.values())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.entries
+
+    def keys(self) -> list[str]:
+        return list(self.entries)
+
+    def get(self, key: str) -> Entry:
+        try:
+            return self.entries[key]
+        except KeyError:
+            close = difflib.get_close_matches(key, self.entries, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise NotFoundError(f"no entry with key {key!r}{hint}") from None
+
+    def add(self, entry: Entry, *, key: str | None = None) -> Entry:
+        """Add an entry; without a key (or an empty one) a key is generated."""
+        new_key = key if key is not None else entry.key
+        if not new_key:
+            new_key = generate_key(entry, self.entries)
+        elif not is_valid_key(new_key):
+            raise UsageError(f"invalid citation key {new_key!r} (no spaces, commas, braces or quotes)")
+        elif new_key in self.entries:
+            raise ConflictError(f"an entry with key {new_key!r} exists already")
+        entry = entry.renamed(new_key)
+        self.entries[new_key] = entry
+        self.changes.added[new_key] = entry
+        return entry
+
+    def replace(self, entry: Entry) -> None:
+        old = self.get(entry.key)
+        if old == entry:
+            return
+        self.entries[entry.key] = entry
+        self._record(entry.key, entry)
+
+    def remove(self, key: str) -> Entry:
+        entry = self.get(key)
+        del self.entries[key]
+        if key in self.changes.added:
+            del self.changes.added[key]
+        else:
+            origin = self._origin.pop(key)
+            self.changes.replaced.pop(origin, None)
+            self.changes.removed.add(origin)
+        return entry
+
+    def rename(self, old: str, new: str) -> Entry:
+        entry = self.get(old)
+        if new == old:
+            return entry
+        if not is_valid_key(new):
+            raise UsageError(f"invalid citation key {new!r} (no spaces, commas, braces or quotes)")
+        if new in self.entries:
+            raise ConflictError(f"an entry with key {new!r} exists already")
+        renamed = entry.renamed(new)
+        self.entries = {(new if k == old else k): (renamed if k == old else v) for k, v in self.entries.items()}
+        if old in self.changes.added:
+            del self.changes.added[old]
+            self.changes.added[new] = renamed
+        else:
+            origin = self._origin.pop(old)
+            self._origin[new] = origin
+            self.changes.replaced[origin] = renamed
+        return renamed
+
+    def _record(self, key: str, entry: Entry) -> None:
+        if key in self.changes.added:
+            self.changes.added[key] = entry
+        else:
+            self.changes.replaced[self._origin[key]] = entry

@@ -1,0 +1,248 @@
+"""The YAML library file ⇄ the in-memory library.
+
+Reading validates everything and names file, line and column on error. Writing
+is locked, atomic and surgical: under an exclusive lock the file is read fresh,
+only the changed entries' lines are replaced, and the new text goes to a
+temporary file that is fsynced and renamed over the old one. On any error the
+file on disk is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mnkbib.document import Layout, scan
+from mnkbib.errors import MnkbibError, ParseError, StoreError, ValidationError
+from mnkbib.library import Changes, Library
+from mnkbib.locking import exclusive_lock
+from mnkbib.model import Entry, entry_from_raw, entry_to_raw
+from mnkbib.yamlemit import emit_entry
+from mnkbib.yamlsafe import LineDict, load_text
+
+SCHEMA_VERSION = 1
+HEADER = """\
+# mnkbib library — plain YAML: one entry per citation key.
+# Format: https://github.com/mnkbib/mnkbib/blob/main/docs/library-format.md
+mnkbib: 1
+entries:
+"""
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """A library as read from disk: its text layout and its entries."""
+
+    text: str
+    layout: Layout
+    entries: dict[str, Entry]
+
+
+def read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise StoreError(
+            f"{path}: no such library (create one with `mnkbib init {path}`)"
+        ) from None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a directory, not a library file") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ParseError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x})", source=str(path), line=line
+        ) from None
+
+
+def parse_entry(key: str, raw: Any, source: str, line: int | None) -> Entry:
+    try:
+        return entry_from_raw(key, raw, key)
+    except ValidationError as exc:
+        field_line = line
+        if isinstance(raw, LineDict):
+            field = getattr(exc, "field", None)
+            field_line = raw.lines.get(field, line) if field else line
+        raise ParseError(exc.message, source=source, line=field_line) from None
+
+
+def parse_library(text: str, source: str) -> Snapshot:
+    """Parse and validate a whole library file."""
+    data = load_text(text, source=source)
+    if data is None:
+        raise ParseError("the file is empty, not a library (create one with `mnkbib init`)", source=source)
+    if not isinstance(data, dict):
+        raise ParseError("a library must be a mapping with 'mnkbib' and 'entries'", source=source, line=1)
+    lines = data.lines if isinstance(data, LineDict) else {}
+    version = data.get("mnkbib")
+    if version is None:
+        raise ParseError("not an mnkbib library: no 'mnkbib: 1' line", source=source, line=1)
+    if str(version) != str(SCHEMA_VERSION):
+        raise ParseError(
+            f"library format version {version} is not supported (this mnkbib reads version {SCHEMA_VERSION})",
+            source=source,
+            line=lines.get("mnkbib"),
+        )
+    raw_entries = data.get("entries") or {}
+    if not isinstance(raw_entries, dict):
+        raise ParseError("'entries' must be a mapping of citation keys", source=source, line=lines.get("entries"))
+    entry_lines = raw_entries.lines if isinstance(raw_entries, LineDict) else {}
+    entries = {
+        key: parse_entry(key, raw, source, entry_lines.get(key)) for key, raw in raw_entries.items()
+    }
+    return Snapshot(text, scan(text), entries)
+
+
+def render(snapshot: Snapshot, changes: Changes, source: str) -> str:
+    """The new file text: changed entries' lines replaced, the rest byte-identical."""
+    layout = snapshot.layout
+    if layout.keys != list(snapshot.entries):
+        raise StoreError(
+            f"{source}: entries are not written one block per key, so they cannot be edited "
+            "line by line; run `mnkbib fmt` once to rewrite the file in mnkbib's layout"
+        )
+    lines = layout.lines
+    eol = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    indent = layout.indent
+
+    def block(entry: Entry) -> str:
+        text = emit_entry(entry.key, entry_to_raw(entry), indent)
+        check_block(entry, text, source)
+        return text.replace("\n", eol) if eol != "\n" else text
+
+    out: list[str] = []
+    starts = {b.start: b for b in layout.blocks}
+    insert_at = layout.blocks[-1].end if layout.blocks else (
+        layout.entries_line + 1 if layout.entries_line is not None else len(lines)
+    )
+    added = "".join(block(e) for e in changes.added.values())
+    i = 0
+    while i <= len(lines):
+        if i == insert_at and added:
+            if out and not out[-1].endswith("\n"):
+                out[-1] += eol
+            if layout.entries_line is None:
+                out.append("entries:" + eol)
+            out.append(added)
+        if i == len(lines):
+            break
+        if i == layout.entries_line and layout.empty_flow and added:
+            out.append("entries:" + eol)
+            i += 1
+            continue
+        b = starts.get(i)
+        if b is not None:
+            if b.key in changes.removed:
+                i = b.end
+                continue
+            if b.key in changes.replaced:
+                out.append(block(changes.replaced[b.key]))
+                i = b.end
+                continue
+        out.append(lines[i])
+        i += 1
+    return "".join(out)
+
+
+def check_block(entry: Entry, text: str, source: str) -> None:
+    """Read back what the emitter wrote: a bug there must never reach the disk."""
+    try:
+        data = load_text(text, source=source)
+        again = entry_from_raw(entry.key, data[entry.key], entry.key)
+    except (MnkbibError, KeyError, TypeError) as exc:  # pragma: no cover - emitter bug
+        raise StoreError(f"internal error: entry {entry.key!r} would not read back ({exc})") from None
+    if _plain(entry_to_raw(again)) != _plain(entry_to_raw(entry)):  # pragma: no cover
+        raise StoreError(f"internal error: entry {entry.key!r} would not read back the same")
+
+
+def _plain(value: Any) -> Any:
+    """Scalars as the text YAML holds them (``1`` and ``"1"`` alike)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return None if value is None else str(value)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path``, fsync, rename over ``path``."""
+    directory = path.parent
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot write: {exc.strerror}; the library is unchanged") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+        except FileNotFoundError:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise StoreError(f"{path}: cannot write: {exc.strerror}; the library is unchanged") from None
+    try:
+        dir_fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:  # pragma: no cover - some file systems cannot fsync a directory
+        pass
+
+
+class Store:
+    """One library file."""
+
+    def __init__(self, path: Path | str) -> None:
+        given = Path(path)
+        self.path = given.resolve() if given.is_symlink() else given
+        self.source = str(given)
+
+    def snapshot(self) -> Snapshot:
+        from mnkbib.cache import cached_parse
+
+        return cached_parse(self.path, self.source, parse_library)
+
+    def read(self) -> Library:
+        return Library(self.snapshot().entries)
+
+    @contextmanager
+    def edit(self, on_wait: Callable[[str], None] | None = None) -> Iterator[Library]:
+        """Lock, read fresh, let the caller change the library, write only the changes."""
+        with exclusive_lock(self.path, on_wait=on_wait):
+            snap = self.snapshot()
+            library = Library(snap.entries)
+            yield library
+            if library.changes:
+                text = render(snap, library.changes, self.source)
+                atomic_write(self.path, text)
+                from mnkbib.cache import remember
+
+                remember(self.path, text, library.entries, snap)
+
+    @staticmethod
+    def init(path: Path | str) -> Path:
+        target = Path(path)
+        if target.exists():
+            raise StoreError(f"{target}: exists already; not overwritten")
+        if not target.parent.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, HEADER)
+        return target

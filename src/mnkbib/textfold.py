@@ -1,0 +1,31 @@
+"""Folding text for search and keys: case, accents and script insensitive.
+
+``fold("ТҮҮХЭН")`` is ``"tuukhen"`` and ``fold("Müller")`` is ``"muller"``, so a
+search typed in ASCII finds Cyrillic, accented and CJK text. Transliteration is
+anyascii's (ISC licence): a maintained table for every script, which hand-written
+tables would only approximate.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from anyascii import anyascii
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower-case ASCII transliteration; punctuation and spacing kept."""
+    return anyascii(text).lower()
+
+
+def slug(text: str) -> str:
+    """Only ASCII letters and digits: ``ТҮҮХЭН`` → ``tuukhen``."""
+    return _NON_ALNUM.sub("", fold(text))
+
+
+def words(text: str) -> list[str]:
+    return [w for w in _NON_ALNUM.split(fold(text)) if w]
