@@ -77,17 +77,21 @@ def person_short(person: Person) -> str:
     return person.last
 
 
-def label(entry: Entry) -> str:
-    """``Dierkes & MENDEE 2018, The Diplomat``; three or more: ``Dierkes et al. 2018, …``."""
+def creators_short(entry: Entry) -> str:
+    """``Dierkes & MENDEE``; three or more: ``Dierkes et al.``; none: empty."""
     people = entry.creators()
     if not people:
-        who = "Anon."
-    elif len(people) == 1:
-        who = person_short(people[0])
-    elif len(people) == 2:
-        who = f"{person_short(people[0])} & {person_short(people[1])}"
-    else:
-        who = f"{person_short(people[0])} et al."
+        return ""
+    if len(people) == 1:
+        return person_short(people[0])
+    if len(people) == 2:
+        return f"{person_short(people[0])} & {person_short(people[1])}"
+    return f"{person_short(people[0])} et al."
+
+
+def label(entry: Entry) -> str:
+    """``Dierkes & MENDEE 2018, The Diplomat``; three or more: ``Dierkes et al. 2018, …``."""
+    who = creators_short(entry) or "Anon."
     year = str(entry.year) if entry.year is not None else "n.d."
     where = (
         entry.get("container")

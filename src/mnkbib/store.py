@@ -246,3 +246,17 @@ class Store:
             target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(target, HEADER)
         return target
+
+
+def format_library(store: Store, *, dry_run: bool = False) -> bool:
+    """Rewrite the file in canonical layout; True if that changes it."""
+    with exclusive_lock(store.path):
+        text = read_text(store.path)
+        snap = parse_library(text, store.source)
+        blocks = "".join(emit_entry(e.key, entry_to_raw(e)) for e in snap.entries.values())
+        new = HEADER + blocks
+        if new == text:
+            return False
+        if not dry_run:
+            atomic_write(store.path, new)
+        return True

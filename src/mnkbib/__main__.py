@@ -1,0 +1,3 @@
+from mnkbib.cli import main
+
+main()

@@ -1,0 +1,5 @@
+"""Commands that move entries in and out: export, import, cite."""
+
+from __future__ import annotations
+
+COMMANDS: list = []

@@ -1,0 +1,152 @@
+"""Commands that read: list, search, authors, check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from mnkbib.cli.common import emit, emit_json, entry_json, info, pass_obj, tsv
+
+
+def filter_options(func: Any) -> Any:
+    """The query and filters shared by list, search and export."""
+    options = [
+        click.argument("query", nargs=-1),
+        click.option("--author", "authors", multiple=True, help="Entries by this person (any role)."),
+        click.option("--year", "years", metavar="RANGE", help="Year or range: 2018, 2017..2018, ..2018, 2017.."),
+        click.option("--type", "types", multiple=True, help="Entry type (repeatable)."),
+        click.option("--container", "containers", multiple=True, help="Journal, magazine, site … (substring)."),
+        click.option("--tag", "tags", multiple=True, help="Tag (repeatable: all must match)."),
+        click.option("--lang", "langs", multiple=True, help="Language tag: mn, de, ru, en."),
+        click.option("--sort", "sort", metavar="ORDER", help="file (default), key, date, year, author, title, type."),
+        click.option("--reverse", is_flag=True, help="Reverse the order."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def selected(obj: Any, opts: dict[str, Any]) -> list[Any]:
+    from mnkbib.query import Filters, select, sort_entries
+
+    library = obj.store().read()
+    filters = Filters(
+        text=" ".join(opts.pop("query", ()) or ()),
+        authors=opts.pop("authors", ()),
+        years=opts.pop("years", None),
+        types=opts.pop("types", ()),
+        containers=opts.pop("containers", ()),
+        tags=opts.pop("tags", ()),
+        langs=opts.pop("langs", ()),
+    )
+    entries = select(library, filters)
+    return sort_entries(entries, opts.pop("sort", None), opts.pop("reverse", False))
+
+
+def _row(entry: Any) -> list[str]:
+    from mnkbib.keys import creators_short
+
+    return [
+        entry.key,
+        str(entry.date) if entry.date else "",
+        creators_short(entry),
+        entry.title,
+        str(entry.fields.get("container", "")),
+    ]
+
+
+@click.command(name="list")
+@filter_options
+@click.option("--json", "as_json", is_flag=True, help="A JSON array of entries.")
+@click.option("--keys", "keys_only", is_flag=True, help="Only the keys, one per line (for xargs).")
+@click.option("--limit", type=int, help="At most this many entries.")
+@pass_obj
+def list_(obj: Any, as_json: bool, keys_only: bool, limit: int | None, **opts: Any) -> None:
+    """List entries, optionally filtered.
+
+    On a terminal: a table. Piped: one tab-separated line per entry —
+    key, date, authors, title, container.
+    """
+    entries = selected(obj, opts)
+    if limit is not None:
+        entries = entries[:limit]
+    render_entries(entries, as_json=as_json, keys_only=keys_only)
+
+
+def render_entries(entries: list[Any], *, as_json: bool, keys_only: bool) -> None:
+    from mnkbib.console import MAX_TABLE_ROWS, is_tty
+
+    if keys_only:
+        emit("".join(e.key + "\n" for e in entries))
+    elif as_json:
+        emit_json([entry_json(e) for e in entries])
+    elif is_tty() and len(entries) <= MAX_TABLE_ROWS:
+        from mnkbib.console import print_table
+
+        print_table(["key", "date", "authors", "title", "container"], [_row(e) for e in entries])
+        info(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
+    else:
+        emit(tsv(_row(e) for e in entries))
+
+
+@click.command()
+@filter_options
+@click.option("--json", "as_json", is_flag=True, help="A JSON array of entries.")
+@click.option("--keys", "keys_only", is_flag=True, help="Only the keys.")
+@pass_obj
+def search(obj: Any, as_json: bool, keys_only: bool, **opts: Any) -> None:
+    """Search all fields: mnkbib search tuukhen  /  author:mendee year:2018 -draft.
+
+    Insensitive to case, accents and script; words may name a field
+    (author: year: tag: type: lang: title: container: …) or be negated (-word).
+    Exits 1 when nothing matches.
+    """
+    entries = selected(obj, opts)
+    render_entries(entries, as_json=as_json, keys_only=keys_only)
+    if not entries:
+        raise SystemExit(1)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@pass_obj
+def authors(obj: Any, as_json: bool) -> None:
+    """Every person with their number of entries and the spellings in use."""
+    from mnkbib.people import people_report
+
+    report = people_report(obj.store().read())
+    if as_json:
+        emit_json([p.as_json() for p in report])
+        return
+    from mnkbib.console import is_tty
+
+    rows = [[p.name, str(p.count), "; ".join(p.variants)] for p in report]
+    if is_tty():
+        from mnkbib.console import print_table
+
+        print_table(["person", "entries", "also written"], rows)
+    else:
+        emit(tsv(rows))
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@pass_obj
+def check(obj: Any, as_json: bool) -> None:
+    """Find problems: schema errors, likely duplicates, one person written several ways,
+    fields an entry's type needs. Exits 1 when something is wrong."""
+    from mnkbib.checking import check_library
+
+    problems = check_library(obj.store())
+    if as_json:
+        emit_json([p.as_json() for p in problems])
+    else:
+        emit("".join(p.text() + "\n" for p in problems))
+    if problems:
+        info(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
+        raise SystemExit(1)
+    info("No problems found.")
+
+
+COMMANDS = [list_, search, authors, check]
