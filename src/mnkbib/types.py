@@ -29,7 +29,7 @@ ENTRY_TYPES: dict[str, EntryType] = {
         _T("article", "article", "misc", "article", ("title",), "article of unknown kind (preprint, working paper)"),
         _T("post-weblog", "post-weblog", "misc", "online", ("title", "author", "container", "date"), "blog post (Mongolia Focus)"),
         _T("post", "post", "misc", "online", ("title", "author", "date"), "forum or social-media post"),
-        _T("webpage", "webpage", "misc", "online", ("title", "url"), "web page or TV/station website item"),
+        _T("webpage", "webpage", "misc", "online", ("title",), "web page or TV/station website item"),
         _T("broadcast", "broadcast", "misc", "audio", ("title", "container", "date"), "radio or TV programme or segment (MongolTV)"),
         _T("interview", "interview", "misc", "misc", ("title", "author", "date"), "interview"),
         _T("book", "book", "book", "book", ("title", "author", "date"), "book"),

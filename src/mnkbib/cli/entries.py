@@ -95,8 +95,13 @@ def add(obj: Any, sources: tuple[str, ...], **opts: Any) -> None:
     from mnkbib.editing import entry_to_text
 
     if opts["dry_run"]:
+        from mnkbib.keys import generate_key
+
+        taken = set(library.keys()) if library is not None else set()
         for entry in built.entries:
-            emit(entry_to_text(entry))
+            key = entry.key if entry.key and entry.key not in taken else generate_key(entry, taken)
+            taken.add(key)
+            emit(entry_to_text(entry.renamed(key)))
         return
     if built.fetched and not opts["yes"] and sys.stdin.isatty():
         for entry in built.entries:
@@ -224,7 +229,7 @@ def unset(obj: Any, key: str, fields: tuple[str, ...]) -> None:
         lib.replace(set_fields(entry, [(f, "") for f in fields]))
 
 
-@click.command(context_settings={"ignore_unknown_options": True})
+@click.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
 @click.argument("args", nargs=-1, required=True, type=click.UNPROCESSED, metavar="KEY... +TAG -TAG")
 @pass_obj
 def tag(obj: Any, args: tuple[str, ...]) -> None:

@@ -90,7 +90,7 @@ def render_entries(entries: list[Any], *, as_json: bool, keys_only: bool) -> Non
         emit(tsv(_row(e) for e in entries))
 
 
-@click.command()
+@click.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
 @filter_options
 @click.option("--json", "as_json", is_flag=True, help="A JSON array of entries.")
 @click.option("--keys", "keys_only", is_flag=True, help="Only the keys.")

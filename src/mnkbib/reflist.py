@@ -1,0 +1,105 @@
+"""Reference lists for people to read: Chicago lists and Markdown reference lists.
+
+The style (``mnkbib.styles``) turns CSL-JSON items into rich text; this module
+chooses the items, groups and numbers them, and renders the markup. Pure.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from mnkbib.errors import UsageError
+from mnkbib.formats.csl_json import entry_to_csl
+from mnkbib.model import Entry
+from mnkbib.styles import get_style, render
+from mnkbib.types import ENTRY_TYPES
+
+MARKUPS = ("text", "markdown", "html")
+
+
+def _check_markup(to: str) -> None:
+    if to not in MARKUPS:
+        raise UsageError(f"--to: unknown markup {to!r} (choose from {', '.join(MARKUPS)})")
+
+
+def bibliography(entries: Sequence[Entry], style: str = "author-date") -> list[tuple[str, object]]:
+    items = [entry_to_csl(e) for e in entries]
+    return get_style(style).bibliography(items)
+
+
+def chicago_list(entries: Sequence[Entry], *, style: str = "author-date", to: str = "text") -> str:
+    """The sorted reference list: a line per entry (text), a paragraph (markdown), a div (html)."""
+    _check_markup(to)
+    refs = [render(rich, to) for _, rich in bibliography(entries, style)]  # type: ignore[arg-type]
+    if to == "text":
+        return "".join(r + "\n" for r in refs)
+    if to == "markdown":
+        return "\n".join(r + "\n" for r in refs)
+    body = "".join(f'  <div class="csl-entry">{r}</div>\n' for r in refs)
+    return f'<div class="csl-bib-body">\n{body}</div>\n'
+
+
+@dataclass(frozen=True, slots=True)
+class Grouping:
+    heading: Callable[[Entry], list[str]]  # an entry can be in several groups (tags)
+    order: Callable[[str], object]
+
+
+GROUPINGS: dict[str, Grouping] = {
+    "year": Grouping(
+        lambda e: [str(e.year) if e.year is not None else "n.d."],
+        lambda h: (h == "n.d.", -int(h) if h.isdigit() else 0),
+    ),
+    "type": Grouping(
+        lambda e: [ENTRY_TYPES[e.type].description.split(" (")[0].capitalize()], lambda h: h
+    ),
+    "tag": Grouping(lambda e: e.tags or ["Untagged"], lambda h: (h == "Untagged", h.lower())),
+    "container": Grouping(
+        lambda e: [str(e.get("container") or "Other")], lambda h: (h == "Other", h.lower())
+    ),
+}
+
+
+def markdown_list(
+    entries: Sequence[Entry],
+    *,
+    style: str = "author-date",
+    numbered: bool = False,
+    group_by: str | None = None,
+    heading_level: int = 2,
+) -> str:
+    """A Markdown reference list: bulleted or numbered, optionally under headings."""
+    refs = bibliography(entries, style)
+    by_key = {e.key: e for e in entries}
+    rendered = [(key, render(rich, "markdown")) for key, rich in refs]  # type: ignore[arg-type]
+    if group_by is None:
+        return _items(rendered, numbered)
+    try:
+        grouping = GROUPINGS[group_by]
+    except KeyError:
+        raise UsageError(
+            f"--group-by: unknown grouping {group_by!r} (choose from {', '.join(GROUPINGS)})"
+        ) from None
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key, text in rendered:
+        for heading in grouping.heading(by_key[key]):
+            groups[heading].append((key, text))
+    hashes = "#" * heading_level
+    parts = []
+    for heading in sorted(groups, key=grouping.order):
+        parts.append(f"{hashes} {_escape_heading(heading)}\n\n{_items(groups[heading], numbered)}")
+    return "\n".join(parts)
+
+
+def _items(rendered: list[tuple[str, str]], numbered: bool) -> str:
+    lines = []
+    for n, (_, text) in enumerate(rendered, start=1):
+        marker = f"{n}." if numbered else "-"
+        lines.append(f"{marker} {text}\n")
+    return "".join(lines)
+
+
+def _escape_heading(text: str) -> str:
+    return render(text, "markdown")
