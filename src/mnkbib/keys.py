@@ -13,7 +13,7 @@ from collections.abc import Container
 from mnkbib.model import Entry, Person
 from mnkbib.textfold import slug, words
 
-KEY_RE = re.compile(r"^[^\s,{}()\"'#%~\\=]+$")
+KEY_RE = re.compile(r"^[^\s,{}()\"'#%~\\=\x00-\x1f\x7f-\x9f\ufeff]+$")
 
 STOPWORDS = frozenset(
     """a an the of on in at to for and or but with from by about as into over under why how
@@ -43,10 +43,8 @@ def key_stem(entry: Entry) -> str:
     if not name:
         name = "anon"
     year = str(entry.year) if entry.year is not None else "nd"
-    word = next(
-        (w for w in words(entry.title) if w not in STOPWORDS and not w.isdigit()),
-        "",
-    )
+    title_words = [w for w in words(entry.title) if not w.isdigit()]
+    word = next((w for w in title_words if w not in STOPWORDS), title_words[0] if title_words else "")
     return f"{name}{year}{word}"
 
 

@@ -16,6 +16,7 @@ It uses libyaml's C parser when PyYAML has it.
 from __future__ import annotations
 
 import gc
+import re
 from typing import Any
 
 import yaml
@@ -61,6 +62,8 @@ class LineDict(dict[Any, Any]):
 
 
 class _Constructor(SafeConstructor):
+    line_offset = 0  # added to recorded lines when a block is parsed on its own
+
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
             raise ConstructorError(
@@ -77,7 +80,7 @@ class _Constructor(SafeConstructor):
     def _mapping(self, node: MappingNode) -> LineDict:
         mapping = LineDict()
         for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.value == "<<" and key_node.style is None:
+            if isinstance(key_node, ScalarNode) and key_node.value == "<<" and not key_node.style:
                 raise ConstructorError(
                     None, None, "merge keys (<<) are not allowed in a library", key_node.start_mark
                 )
@@ -95,7 +98,7 @@ class _Constructor(SafeConstructor):
                     key_node.start_mark,
                 )
             mapping[key] = self.construct_object(value_node, deep=True)
-            mapping.lines[key] = key_node.start_mark.line + 1
+            mapping.lines[key] = key_node.start_mark.line + 1 + self.line_offset
         return mapping
 
     def _sequence(self, node: SequenceNode) -> list[Any]:
@@ -149,12 +152,37 @@ class SafeLibraryLoader(_Parser, _Constructor, _Resolver):  # type: ignore[misc,
         _Constructor.__init__(self)
 
 
+# Where an anchor could start a node: ``&name`` after a line start, a space or a flow
+# indicator. Only text that matches is scanned event by event (titles' `` & `` do not).
+_ANCHOR_HINT = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]", re.MULTILINE)
+
+
+def _refuse_anchors(text: str) -> None:
+    if "&" not in text or not _ANCHOR_HINT.search(text):
+        return
+    parser = _Parser(text)
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if getattr(event, "anchor", None) is not None:
+                raise ConstructorError(
+                    None,
+                    None,
+                    "anchors (&name) and aliases (*name) are not allowed in a library",
+                    event.start_mark,
+                )
+    finally:
+        parser.dispose()
+
+
 def load_text(text: str, *, source: str, line_offset: int = 0) -> Any:
     """Parse one YAML document. Errors name ``source``, line and column."""
     loader = SafeLibraryLoader(text)
+    loader.line_offset = line_offset
     enabled = gc.isenabled()
     gc.disable()  # the cyclic GC makes large loads superlinear; nothing here is cyclic
     try:
+        _refuse_anchors(text)
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

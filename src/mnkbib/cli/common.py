@@ -93,7 +93,7 @@ def tsv(rows: Iterable[Sequence[str]]) -> str:
 def read_input(path: str) -> tuple[str, str]:
     """Text of a file or of stdin (``-``) and its name for messages."""
     if path == "-":
-        data = click.get_binary_stream("stdin").read()
+        data = sys.stdin.buffer.read()
         source = "<stdin>"
     else:
         try:

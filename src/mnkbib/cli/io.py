@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -121,7 +122,7 @@ def export(obj: Any, fmt: str | None, output: str | None, **opts: Any) -> None:
 def _read_file(path: str) -> tuple[str, str, str | None]:
     """Text, name, and a note if the file was not UTF-8 (read as Latin-1)."""
     if path == "-":
-        data = click.get_binary_stream("stdin").read()
+        data = sys.stdin.buffer.read()
         name = "<stdin>"
     else:
         try:
