@@ -109,17 +109,42 @@ def _names_from_strings(raw: dict[str, Any]) -> dict[str, Any]:
     return raw
 
 
-def _from_identifiers(idents: list[str]) -> Built:
+def _known_identifier(kind: str, value: str, library: Library | None) -> Entry | None:
+    """The library entry that already has this DOI, ISBN or URL (checked before fetching)."""
+    from mnkbib.dedupe import norm_doi, norm_isbn, norm_url
+
+    if library is None or kind not in ("doi", "isbn", "url"):
+        return None
+    norm = {"doi": norm_doi, "isbn": norm_isbn, "url": norm_url}[kind]
+    wanted = norm(value)
+    for entry in library:
+        have = entry.get(kind)
+        if have and norm(str(have)) == wanted:
+            return entry
+    return None
+
+
+def _from_identifiers(idents: list[str], library: Library | None = None) -> Built:
+    from mnkbib.errors import ConflictError
     from mnkbib.fetch import classify, fetch
     from mnkbib.formats.csl_json import entry_from_csl
 
     entries = []
+    notes = []
     for text in idents:
-        item = fetch(classify(text))
+        ident = classify(text)
+        known = _known_identifier(ident.kind, ident.value, library)
+        if known is not None:
+            message = f"{ident.kind.upper()} {ident.value} is already in the library as {known.key}"
+            if len(idents) == 1:
+                raise ConflictError(message + "; nothing added")
+            notes.append(message + "; skipped")
+            continue
+        item = fetch(ident)
         item = dict(item)
         item.pop("id", None)
         entries.append(entry_from_csl(item))
-    return Built(entries, [], fetched=True)
+    return Built(entries, notes, fetched=True)
 
 
 def _from_stdin(req: AddRequest, library: Library | None) -> Built:
@@ -148,7 +173,7 @@ def _from_stdin(req: AddRequest, library: Library | None) -> Built:
         except UsageError:
             pass
         else:
-            return _from_identifiers(lines)
+            return _from_identifiers(lines, library)
     entries = []
     known = list(library) if library is not None else []
     for number, raw in parse_references(text, source=req.stdin_name):
@@ -168,7 +193,7 @@ def build_entries(req: AddRequest, library: Library | None) -> Built:
         return built
     if len(req.sources) > 1 or (req.sources and _looks_like_identifier(req.sources[0])):
         try:
-            return _from_identifiers_checked(req.sources, options)
+            return _from_identifiers_checked(req.sources, options, library)
         except _NotIdentifier:
             if len(req.sources) > 1:
                 raise UsageError(
@@ -203,7 +228,9 @@ class _NotIdentifier(Exception):
     pass
 
 
-def _from_identifiers_checked(sources: list[str], options: dict[str, Any]) -> Built:
+def _from_identifiers_checked(
+    sources: list[str], options: dict[str, Any], library: Library | None
+) -> Built:
     from mnkbib.fetch import classify
 
     for text in sources:
@@ -211,7 +238,7 @@ def _from_identifiers_checked(sources: list[str], options: dict[str, Any]) -> Bu
             classify(text)
         except UsageError:
             raise _NotIdentifier from None
-    built = _from_identifiers(sources)
+    built = _from_identifiers(sources, library)
     if options:
         built.entries = [_overlay(e, options) for e in built.entries]
     return built
