@@ -38,13 +38,17 @@ def console_examples() -> list[tuple[str, str]]:
 
 def test_readme_starts_with_the_two_commands() -> None:
     blocks = re.findall(r"```sh\n(.*?)\n```", README, flags=re.S)
-    assert "pip install . && mnkbib -l data/mnkbib.yaml export -f chicago --to markdown" in blocks[0]
+    assert (
+        "pip install . && mnkbib -l data/mnkbib.yaml export -f chicago --to markdown" in blocks[0]
+    )
     test_command = blocks[1]
     assert "pip install -q -e '.[test]' && pytest" in test_command
     assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
-def test_readme_console_examples_run_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readme_console_examples_run_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     shutil.copytree(ROOT / "data", tmp_path / "data")
     monkeypatch.delenv("MNKBIB_LIBRARY")
     cwd = tmp_path
@@ -69,7 +73,9 @@ def test_every_command_is_in_the_readme_and_has_help() -> None:
 
 
 def test_entry_type_table_matches_the_code() -> None:
-    rows = re.findall(r"^\| ([a-z-]+) \| ([a-z_-]+) \| (\w+) \| (\w+) \| ([a-z, ]+) \|$", FORMAT_DOC, flags=re.M)
+    rows = re.findall(
+        r"^\| ([a-z-]+) \| ([a-z_-]+) \| (\w+) \| (\w+) \| ([a-z, ]+) \|$", FORMAT_DOC, flags=re.M
+    )
     table = {r[0]: (r[1], r[2], r[3], tuple(x.strip() for x in r[4].split(","))) for r in rows}
     code = {t.name: (t.csl, t.bibtex, t.biblatex, t.required) for t in ENTRY_TYPES.values()}
     assert table == code

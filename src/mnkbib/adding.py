@@ -157,7 +157,9 @@ def _from_stdin(req: AddRequest, library: Library | None) -> Built:
         if fmt is not None and fmt.read is not None:
             result = fmt.read(text, req.stdin_name)
             notes = [
-                f"{req.stdin_name}:{p.line}: {p.message}" if p.line else f"{req.stdin_name}: {p.message}"
+                f"{req.stdin_name}:{p.line}: {p.message}"
+                if p.line
+                else f"{req.stdin_name}: {p.message}"
                 for p in result.problems
             ]
             if not result.entries:
@@ -287,7 +289,9 @@ def add_entries(library: Library, entries: list[Entry], on_duplicate: str) -> Ou
                     "nothing added (use --on-duplicate skip, merge or rename)"
                 )
             if on_duplicate == "skip":
-                outcome.messages.append(f"skipped {label(entry)}: already in the library as {dup.key}")
+                outcome.messages.append(
+                    f"skipped {label(entry)}: already in the library as {dup.key}"
+                )
                 continue
             merged, filled, conflicts = merge_into(dup, entry)
             library.replace(merged)

@@ -31,7 +31,12 @@ class Problem:
         return f"{where}{self.kind}: {self.message}"
 
     def as_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "message": self.message, "keys": list(self.keys), "line": self.line}
+        return {
+            "kind": self.kind,
+            "message": self.message,
+            "keys": list(self.keys),
+            "line": self.line,
+        }
 
 
 def _schema_errors(store: Store) -> tuple[list[Problem], list[Entry]]:
@@ -51,14 +56,22 @@ def _schema_errors(store: Store) -> tuple[list[Problem], list[Entry]]:
     for block in layout.blocks:
         if block.key in seen:
             problems.append(
-                Problem("error", f"duplicate key {block.key!r} (first at line {seen[block.key]})", (block.key,), block.start + 1, source)
+                Problem(
+                    "error",
+                    f"duplicate key {block.key!r} (first at line {seen[block.key]})",
+                    (block.key,),
+                    block.start + 1,
+                    source,
+                )
             )
             continue
         seen[block.key] = block.start + 1
         try:
             data = load_text(block.text(layout.lines), source=source, line_offset=block.start)
             if not isinstance(data, dict) or len(data) != 1:
-                raise ParseError("expected `key:` and its fields", source=source, line=block.start + 1)
+                raise ParseError(
+                    "expected `key:` and its fields", source=source, line=block.start + 1
+                )
             ((key, raw),) = data.items()
             entries.append(parse_entry(key, raw, source, block.start + 1))
         except MnkbibError as exc:
@@ -75,7 +88,11 @@ def check_library(store: Store) -> list[Problem]:
     from mnkbib.dedupe import likely_duplicates
 
     for a, b, reason in likely_duplicates(entries):
-        problems.append(Problem("duplicate", f"{a.key} and {b.key} look like one work ({reason})", (a.key, b.key)))
+        problems.append(
+            Problem(
+                "duplicate", f"{a.key} and {b.key} look like one work ({reason})", (a.key, b.key)
+            )
+        )
     for person in people_report(entries):
         if person.variants:
             problems.append(
@@ -89,6 +106,10 @@ def check_library(store: Store) -> list[Problem]:
         missing = missing_fields(entry)
         if missing:
             problems.append(
-                Problem("missing", f"{entry.key} ({entry.type}) has no {', '.join(missing)}", (entry.key,))
+                Problem(
+                    "missing",
+                    f"{entry.key} ({entry.type}) has no {', '.join(missing)}",
+                    (entry.key,),
+                )
             )
     return problems

@@ -69,7 +69,9 @@ def print_yaml(text: str, *, stream: IO[str] | None = None) -> None:
         return
     from rich.syntax import Syntax
 
-    _console(stream).print(Syntax(text.rstrip("\n"), "yaml", theme="ansi_dark", background_color="default"))
+    _console(stream).print(
+        Syntax(text.rstrip("\n"), "yaml", theme="ansi_dark", background_color="default")
+    )
 
 
 def style(text: str, kind: str, *, stream: IO[str] | None = None) -> str:

@@ -44,13 +44,30 @@ def render_with_csl(entries: Sequence[Entry], csl: Path, *, to: str = "text") ->
         )
     with tempfile.TemporaryDirectory() as tmp:
         refs = Path(tmp) / "refs.json"
-        refs.write_text(json.dumps([entry_to_csl(e) for e in entries], ensure_ascii=False), encoding="utf-8")
+        refs.write_text(
+            json.dumps([entry_to_csl(e) for e in entries], ensure_ascii=False), encoding="utf-8"
+        )
         doc = '---\nnocite: "@*"\n---\n'
         try:
             done = subprocess.run(
-                [pandoc, "--citeproc", "--bibliography", str(refs), "--csl", str(csl),
-                 "-f", "markdown", "-t", _WRITERS[to], "--wrap=none"],
-                input=doc, capture_output=True, text=True, timeout=120, check=False,
+                [
+                    pandoc,
+                    "--citeproc",
+                    "--bibliography",
+                    str(refs),
+                    "--csl",
+                    str(csl),
+                    "-f",
+                    "markdown",
+                    "-t",
+                    _WRITERS[to],
+                    "--wrap=none",
+                ],
+                input=doc,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise MnkbibError(f"pandoc failed: {exc}") from None

@@ -30,7 +30,7 @@ def entry_from_text(text: str, *, source: str) -> Entry:
         raise ParseError("the file is empty; nothing changed", source=source)
     if not isinstance(data, dict) or len(data) != 1:
         raise ParseError("expected exactly one entry: `key:` followed by its fields", source=source)
-    (key, raw), = data.items()
+    ((key, raw),) = data.items()
     if not is_valid_key(key):
         raise ParseError(f"invalid citation key {key!r}", source=source, line=1)
     try:
@@ -56,7 +56,9 @@ def set_fields(entry: Entry, assignments: list[tuple[str, Any]]) -> Entry:
         if name == "type":
             etype = resolve_type(str(value))
             if etype is None:
-                raise ValidationError(f"field 'type': unknown entry type {value!r} (see `mnkbib types`)")
+                raise ValidationError(
+                    f"field 'type': unknown entry type {value!r} (see `mnkbib types`)"
+                )
             new_type = etype.name
             continue
         if name == "key":

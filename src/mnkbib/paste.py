@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mnkbib.errors import ValidationError
-from mnkbib.model import Entry, Person, PartialDate, entry_from_raw
+from mnkbib.model import Entry, PartialDate, Person, entry_from_raw
 from mnkbib.names import parse_name, split_names
 from mnkbib.textfold import fold
 
@@ -38,7 +38,20 @@ _DOI = re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[^\s,
 _MONTHS = {
     m: i + 1
     for i, m in enumerate(
-        "january february march april may june july august september october november december".split()
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
     )
 }
 _DATE_IN_TEXT = re.compile(
@@ -203,7 +216,9 @@ def guess_type(container: str | None, entries: Iterable[Entry], default: str) ->
     """The type the library already uses for a container, else ``default``."""
     if not container:
         return "document"
-    counts = Counter(e.type for e in entries if fold(str(e.get("container", ""))) == fold(container))
+    counts = Counter(
+        e.type for e in entries if fold(str(e.get("container", ""))) == fold(container)
+    )
     return counts.most_common(1)[0][0] if counts else default
 
 

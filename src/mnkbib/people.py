@@ -25,7 +25,12 @@ class PersonReport:
     keys: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {"name": self.name, "entries": self.count, "variants": self.variants, "keys": self.keys}
+        return {
+            "name": self.name,
+            "entries": self.count,
+            "variants": self.variants,
+            "keys": self.keys,
+        }
 
 
 def _group(people: Counter[Person]) -> list[list[Person]]:

@@ -21,8 +21,21 @@ from mnkbib.textfold import fold
 Predicate = Callable[[Entry], bool]
 
 _TEXT_FIELDS = (
-    "title", "subtitle", "title-translit", "translated-title", "original-title", "container",
-    "collection", "publisher", "place", "note", "doi", "url", "isbn", "genre", "event",
+    "title",
+    "subtitle",
+    "title-translit",
+    "translated-title",
+    "original-title",
+    "container",
+    "collection",
+    "publisher",
+    "place",
+    "note",
+    "doi",
+    "url",
+    "isbn",
+    "genre",
+    "event",
 )
 
 
@@ -126,13 +139,35 @@ def _tag(text: str) -> Predicate:
     return lambda e: any(t.lower() == needle for t in e.tags)
 
 
+def _year(text: str) -> Predicate:
+    years = YearRange.parse(text)
+    return lambda e: e.year in years
+
+
+def _type(text: str) -> Predicate:
+    from mnkbib.types import resolve_type
+
+    etype = resolve_type(text)
+    name = etype.name if etype else text.lower()
+    return lambda e: e.type == name
+
+
+def _lang(text: str) -> Predicate:
+    langs = (text.lower(),)
+    return lambda e: _lang_matches(e, langs)
+
+
+def _key(text: str) -> Predicate:
+    return lambda e: e.key == text
+
+
 _FIELD_PREDICATES: dict[str, Callable[[str], Predicate]] = {
     "author": _author,
     "tag": _tag,
-    "year": lambda v: (lambda e, r=YearRange.parse(v): e.year in r),
-    "type": lambda v: (lambda e, t=v.lower(): e.type == t),
-    "lang": lambda v: (lambda e, x=(v.lower(),): _lang_matches(e, x)),
-    "key": lambda v: (lambda e, n=v: e.key == n),
+    "year": _year,
+    "type": _type,
+    "lang": _lang,
+    "key": _key,
 }
 
 
@@ -162,7 +197,9 @@ def parse_query(text: str) -> list[Predicate]:
         pred: Predicate
         if sep and value and name in _FIELD_PREDICATES:
             pred = _FIELD_PREDICATES[name](value)
-        elif sep and value and re.fullmatch(r"[a-z][a-z-]*", name) and name not in ("http", "https"):
+        elif (
+            sep and value and re.fullmatch(r"[a-z][a-z-]*", name) and name not in ("http", "https")
+        ):
             pred = _field_text(name, fold(value))
         else:
             needle = fold(word)

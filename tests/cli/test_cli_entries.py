@@ -57,10 +57,22 @@ def test_init_creates_an_empty_library_and_refuses_to_overwrite(tmp_path: Path) 
 
 def test_add_from_options_prints_key_and_writes_canonical_yaml(empty: Path) -> None:
     result = run(
-        empty, "add", "--type", "article-magazine", "--author", "Dierkes, Julian",
-        "--author", "MENDEE Jargalsaikhan", "--year", "2018", "--container", "The Diplomat",
-        "--title", "8 Reasons Why Mongolia’s Capital, Ulaanbaatar, Might Be the Place for a Trump-Kim Summit",
-        "--tag", "mongolia",
+        empty,
+        "add",
+        "--type",
+        "article-magazine",
+        "--author",
+        "Dierkes, Julian",
+        "--author",
+        "MENDEE Jargalsaikhan",
+        "--year",
+        "2018",
+        "--container",
+        "The Diplomat",
+        "--title",
+        "8 Reasons Why Mongolia’s Capital, Ulaanbaatar, Might Be the Place for a Trump-Kim Summit",
+        "--tag",
+        "mongolia",
     )
     assert result.exit_code == 0, result.output
     assert result.stdout == "dierkes2018reasons\n"
@@ -80,7 +92,18 @@ def test_add_from_options_prints_key_and_writes_canonical_yaml(empty: Path) -> N
 
 
 def test_add_keeps_yaml_hazards_as_text(empty: Path) -> None:
-    result = run(empty, "add", "--type", "book", "--author", "{family: No, given: Tae-woo}", "--title", "On", "--year", "1999")
+    result = run(
+        empty,
+        "add",
+        "--type",
+        "book",
+        "--author",
+        "{family: No, given: Tae-woo}",
+        "--title",
+        "On",
+        "--year",
+        "1999",
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == "no1999on\n"
     text = empty.read_text(encoding="utf-8")
@@ -93,19 +116,48 @@ def test_add_keeps_yaml_hazards_as_text(empty: Path) -> None:
 
 
 def test_add_generates_unique_keys(empty: Path) -> None:
-    args = ["add", "--type", "post-weblog", "-a", "Dierkes, Julian", "-y", "2018", "--container", "Mongolia Focus"]
+    args = [
+        "add",
+        "--type",
+        "post-weblog",
+        "-a",
+        "Dierkes, Julian",
+        "-y",
+        "2018",
+        "--container",
+        "Mongolia Focus",
+    ]
     first = run(empty, *args, "--title", "Summit Thoughts")
     second = run(empty, *args, "--title", "Summit Logistics")
     assert (first.stdout, second.stdout) == ("dierkes2018summit\n", "dierkes2018summita\n")
 
 
 def test_add_transliterates_cyrillic_keys(empty: Path) -> None:
-    result = run(empty, "add", "--type", "webpage", "-a", "Dierkes, Julian", "-y", "2018", "--title", "ТҮҮХЭН БОЛОМЖИЙГ БҮҮ АЛДААСАЙ")
+    result = run(
+        empty,
+        "add",
+        "--type",
+        "webpage",
+        "-a",
+        "Dierkes, Julian",
+        "-y",
+        "2018",
+        "--title",
+        "ТҮҮХЭН БОЛОМЖИЙГ БҮҮ АЛДААСАЙ",
+    )
     assert result.stdout == "dierkes2018tuukhen\n"
 
 
 def test_add_from_short_label_resolves_names_from_the_library(lib: Path) -> None:
-    result = run(lib, "add", "Dierkes & MENDEE 2018, The Diplomat", "--title", "A New Piece", "--key", "newpiece")
+    result = run(
+        lib,
+        "add",
+        "Dierkes & MENDEE 2018, The Diplomat",
+        "--title",
+        "A New Piece",
+        "--key",
+        "newpiece",
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == "newpiece\n"
     data = json.loads(run(lib, "show", "--json", "newpiece").stdout)[0]
@@ -132,20 +184,50 @@ def test_pasting_the_seed_list_gives_its_ten_entries(empty: Path) -> None:
     keys = result.stdout.split()
     assert len(keys) == 10
     entries = json.loads(run(empty, "list", "--json").stdout)
-    got = [
-        (e["label"], e["title"], [p.get("family") for p in e["author"]]) for e in entries
-    ]
+    got = [(e["label"], e["title"], [p.get("family") for p in e["author"]]) for e in entries]
     assert got == [
-        ("Dierkes & MENDEE 2018, The Diplomat", "8 Reasons Why Mongolia’s Capital, Ulaanbaatar, Might Be the Place for a Trump-Kim Summit", ["Dierkes", "MENDEE"]),
+        (
+            "Dierkes & MENDEE 2018, The Diplomat",
+            "8 Reasons Why Mongolia’s Capital, Ulaanbaatar, Might Be the Place for a Trump-Kim Summit",
+            ["Dierkes", "MENDEE"],
+        ),
         ("Dierkes & MENDEE 2018, MongolTV", "ТҮҮХЭН БОЛОМЖИЙГ БҮҮ АЛДААСАЙ", ["Dierkes", "MENDEE"]),
-        ("Dierkes & MENDEE 2018, The Diplomat", "What Mongolia Gains by Playing Host to a Historic Trump-Kim Summit", ["Dierkes", "MENDEE"]),
-        ("Dierkes 2018, Internationale Politik und Gesellschaft", "Trump, Kim … und die Mongolei?", ["Dierkes"]),
-        ("Dierkes & MENDEE 2018, The Diplomat", "Location, location, location: Ulaanbaatar still in the running to host Trump-Kim summit", ["Dierkes", "MENDEE"]),
-        ("MENDEE & Dierkes 2018, Mongolia Focus", "UB Dialogue Initiatives from the 1970s to 1990s", ["MENDEE", "Dierkes"]),
-        ("Dierkes 2018, Mongolia Focus", "Some Thoughts about Logistics of a Steppe Summit", ["Dierkes"]),
-        ("Dierkes & MENDEE 2018, Mongolia Focus", "Elevate Ulaanbaatar Dialogue", ["Dierkes", "MENDEE"]),
+        (
+            "Dierkes & MENDEE 2018, The Diplomat",
+            "What Mongolia Gains by Playing Host to a Historic Trump-Kim Summit",
+            ["Dierkes", "MENDEE"],
+        ),
+        (
+            "Dierkes 2018, Internationale Politik und Gesellschaft",
+            "Trump, Kim … und die Mongolei?",
+            ["Dierkes"],
+        ),
+        (
+            "Dierkes & MENDEE 2018, The Diplomat",
+            "Location, location, location: Ulaanbaatar still in the running to host Trump-Kim summit",
+            ["Dierkes", "MENDEE"],
+        ),
+        (
+            "MENDEE & Dierkes 2018, Mongolia Focus",
+            "UB Dialogue Initiatives from the 1970s to 1990s",
+            ["MENDEE", "Dierkes"],
+        ),
+        (
+            "Dierkes 2018, Mongolia Focus",
+            "Some Thoughts about Logistics of a Steppe Summit",
+            ["Dierkes"],
+        ),
+        (
+            "Dierkes & MENDEE 2018, Mongolia Focus",
+            "Elevate Ulaanbaatar Dialogue",
+            ["Dierkes", "MENDEE"],
+        ),
         ("Dierkes 2018, Mongolia Focus", "What to Call a Trump-Kim Summit?", ["Dierkes"]),
-        ("Dierkes & MENDEE 2018, The Diplomat", "In Discussing North Korea, Recall Mongolia’s Peaceful Revolution and End to One-Party Rule", ["Dierkes", "MENDEE"]),
+        (
+            "Dierkes & MENDEE 2018, The Diplomat",
+            "In Discussing North Korea, Recall Mongolia’s Peaceful Revolution and End to One-Party Rule",
+            ["Dierkes", "MENDEE"],
+        ),
     ]
     mendee = entries[0]["author"][1]
     assert mendee == {"family": "MENDEE", "given": "Jargalsaikhan", "family-first": True}
@@ -159,7 +241,10 @@ def test_add_without_title_is_a_usage_error_and_changes_nothing(lib: Path) -> No
     before = lib.read_bytes()
     result = run(lib, "add", "--type", "book", "--author", "Dierkes, Julian")
     assert result.exit_code == 2
-    assert result.stderr == "Error: a title is needed: give --title (or a reference line with a title)\n"
+    assert (
+        result.stderr
+        == "Error: a title is needed: give --title (or a reference line with a title)\n"
+    )
     assert lib.read_bytes() == before
 
 
@@ -173,7 +258,19 @@ def test_add_bad_date_names_the_field(lib: Path) -> None:
 
 def test_add_dry_run_prints_the_entry_and_writes_nothing(lib: Path) -> None:
     before = lib.read_bytes()
-    result = run(lib, "add", "-n", "--type", "book", "--title", "Dry", "--author", "Chimguundari N", "--year", "2020")
+    result = run(
+        lib,
+        "add",
+        "-n",
+        "--type",
+        "book",
+        "--title",
+        "Dry",
+        "--author",
+        "Chimguundari N",
+        "--year",
+        "2020",
+    )
     assert result.exit_code == 0
     assert result.stdout == (
         "chimguundari2020dry:\n"
@@ -188,7 +285,9 @@ def test_add_dry_run_prints_the_entry_and_writes_nothing(lib: Path) -> None:
 
 def test_set_changes_only_that_entrys_lines(lib: Path) -> None:
     before = lib.read_text(encoding="utf-8")
-    result = run(lib, "set", "dierkes2018elevate", "date=2018-03-20", "url=https://mongoliafocus.com/elevate")
+    result = run(
+        lib, "set", "dierkes2018elevate", "date=2018-03-20", "url=https://mongoliafocus.com/elevate"
+    )
     assert result.exit_code == 0, result.output
     after = lib.read_text(encoding="utf-8")
     assert changed_lines(before, after) == [
@@ -199,7 +298,12 @@ def test_set_changes_only_that_entrys_lines(lib: Path) -> None:
 
 
 def test_set_names_and_unset(lib: Path) -> None:
-    assert run(lib, "set", "dierkes2018call", "editor=van der Berg, Jan and Müller, Jr., Hans").exit_code == 0
+    assert (
+        run(
+            lib, "set", "dierkes2018call", "editor=van der Berg, Jan and Müller, Jr., Hans"
+        ).exit_code
+        == 0
+    )
     data = json.loads(run(lib, "show", "--json", "dierkes2018call").stdout)[0]
     assert data["editor"] == [
         {"family": "Berg", "given": "Jan", "particle": "van der"},
@@ -224,7 +328,10 @@ def test_set_unknown_key_suggests_a_close_one(lib: Path) -> None:
     before = lib.read_bytes()
     result = run(lib, "set", "dierkes2018cal", "note=x")
     assert result.exit_code == 1
-    assert result.stderr == "Error: no entry with key 'dierkes2018cal' (did you mean dierkes2018call?)\n"
+    assert (
+        result.stderr
+        == "Error: no entry with key 'dierkes2018cal' (did you mean dierkes2018call?)\n"
+    )
     assert lib.read_bytes() == before
 
 
@@ -242,7 +349,9 @@ def test_rm_with_yes_removes_only_that_block(lib: Path) -> None:
     assert result.exit_code == 0
     assert result.stderr == "Removed dierkes2018call.\n"
     removed = changed_lines(before, lib.read_text(encoding="utf-8"))
-    assert removed[0] == "-  dierkes2018call:" and all(line.startswith("-    ") for line in removed[1:])
+    assert removed[0] == "-  dierkes2018call:" and all(
+        line.startswith("-    ") for line in removed[1:]
+    )
     assert len(removed) == 9
 
 
@@ -288,7 +397,9 @@ def _editor(tmp_path: Path, body: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("VISUAL", raising=False)
 
 
-def test_edit_saves_a_valid_change(lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_edit_saves_a_valid_change(
+    lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _editor(tmp_path, "p.write_text(p.read_text().replace('Elevate', 'Raise'))", monkeypatch)
     before = lib.read_text(encoding="utf-8")
     result = run(lib, "edit", "dierkes2018elevate")
@@ -302,9 +413,18 @@ def test_edit_saves_a_valid_change(lib: Path, tmp_path: Path, monkeypatch: pytes
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("p.write_text('')", "Error: dierkes2018elevate (edited): the file is empty; nothing changed; dierkes2018elevate unchanged\n"),
-        ("p.write_text(p.read_text().replace('2018-03', '2018-02-30'))", "Error: dierkes2018elevate (edited):10: dierkes2018elevate: field 'date': day 30 does not exist in 2018-02; dierkes2018elevate unchanged\n"),
-        ("p.write_text(p.read_text() + '  title: twice\\n')", "Error: dierkes2018elevate (edited):14:3: duplicate key 'title' (first at line 6); dierkes2018elevate unchanged\n"),
+        (
+            "p.write_text('')",
+            "Error: dierkes2018elevate (edited): the file is empty; nothing changed; dierkes2018elevate unchanged\n",
+        ),
+        (
+            "p.write_text(p.read_text().replace('2018-03', '2018-02-30'))",
+            "Error: dierkes2018elevate (edited):10: dierkes2018elevate: field 'date': day 30 does not exist in 2018-02; dierkes2018elevate unchanged\n",
+        ),
+        (
+            "p.write_text(p.read_text() + '  title: twice\\n')",
+            "Error: dierkes2018elevate (edited):14:3: duplicate key 'title' (first at line 6); dierkes2018elevate unchanged\n",
+        ),
         ("sys.exit(3)", None),
     ],
 )

@@ -42,9 +42,18 @@ def test_list_piped_is_one_stable_tab_separated_line_per_entry(lib: Path) -> Non
 
 def test_list_keys_in_file_order(lib: Path) -> None:
     assert keys(run(lib, "list", "--keys")) == [
-        "dierkes2018reasons", "dierkes2018tuukhen", "dierkes2018mongolia", "dierkes2018trump",
-        "dierkes2018location", "mendee2018ub", "dierkes2018thoughts", "dierkes2018elevate",
-        "dierkes2018call", "dierkes2018discussing", "dierkes2017mongolia", "dierkes2018role",
+        "dierkes2018reasons",
+        "dierkes2018tuukhen",
+        "dierkes2018mongolia",
+        "dierkes2018trump",
+        "dierkes2018location",
+        "mendee2018ub",
+        "dierkes2018thoughts",
+        "dierkes2018elevate",
+        "dierkes2018call",
+        "dierkes2018discussing",
+        "dierkes2017mongolia",
+        "dierkes2018role",
     ]
 
 
@@ -58,8 +67,25 @@ def test_list_keys_in_file_order(lib: Path) -> None:
         (["--lang", "de"], ["dierkes2018trump"]),
         (["--lang", "mn"], ["dierkes2018tuukhen"]),
         (["--tag", "ulaanbaatar-dialogue", "--tag", "foreign-policy"], ["dierkes2018role"]),
-        (["--type", "blog-post", "--sort", "title"], ["dierkes2018elevate", "dierkes2018role", "dierkes2018thoughts", "mendee2018ub", "dierkes2018call"]),
-        (["--container", "diplomat", "--sort", "key", "--reverse"], ["dierkes2018reasons", "dierkes2018mongolia", "dierkes2018location", "dierkes2018discussing"]),
+        (
+            ["--type", "blog-post", "--sort", "title"],
+            [
+                "dierkes2018elevate",
+                "dierkes2018role",
+                "dierkes2018thoughts",
+                "mendee2018ub",
+                "dierkes2018call",
+            ],
+        ),
+        (
+            ["--container", "diplomat", "--sort", "key", "--reverse"],
+            [
+                "dierkes2018reasons",
+                "dierkes2018mongolia",
+                "dierkes2018location",
+                "dierkes2018discussing",
+            ],
+        ),
     ],
 )
 def test_list_filters(lib: Path, args: list[str], expected: list[str]) -> None:
@@ -81,7 +107,9 @@ def test_list_filters(lib: Path, args: list[str], expected: list[str]) -> None:
         ("title:steppe year:2018", ["dierkes2018thoughts"]),
     ],
 )
-def test_search_is_case_accent_and_script_insensitive(lib: Path, query: str, expected: list[str]) -> None:
+def test_search_is_case_accent_and_script_insensitive(
+    lib: Path, query: str, expected: list[str]
+) -> None:
     result = run(lib, "search", "--keys", *query.split(" ") if '"' not in query else [query])
     assert keys(result) == expected
 
@@ -89,7 +117,18 @@ def test_search_is_case_accent_and_script_insensitive(lib: Path, query: str, exp
 def test_search_accents(tmp_path: Path) -> None:
     path = tmp_path / "lib.yaml"
     CliRunner().invoke(cli, ["init", str(path)])
-    run(path, "add", "--type", "book", "--author", "Müller, Hans", "--title", "Über Bücher", "--year", "1990")
+    run(
+        path,
+        "add",
+        "--type",
+        "book",
+        "--author",
+        "Müller, Hans",
+        "--title",
+        "Über Bücher",
+        "--year",
+        "1990",
+    )
     assert keys(run(path, "search", "--keys", "muller", "uber")) == ["muller1990uber"]
 
 
@@ -123,10 +162,15 @@ def test_list_json(lib: Path) -> None:
 def test_bad_year_range_is_a_usage_error(lib: Path) -> None:
     result = run(lib, "list", "--year", "last year")
     assert result.exit_code == 2
-    assert result.stderr == "Error: --year: 'last year' is not a year or range (2018, 2017..2018, ..2018)\n"
+    assert (
+        result.stderr
+        == "Error: --year: 'last year' is not a year or range (2018, 2017..2018, ..2018)\n"
+    )
 
 
-def test_list_on_a_terminal_is_a_table_and_honours_no_color(lib: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_list_on_a_terminal_is_a_table_and_honours_no_color(
+    lib: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MNKBIB_FORCE_TTY", "1")
     monkeypatch.setenv("NO_COLOR", "1")
     result = run(lib, "list", "--lang", "de")
@@ -141,20 +185,42 @@ def test_list_on_a_terminal_is_a_table_and_honours_no_color(lib: Path, monkeypat
 def test_authors_counts_people(lib: Path) -> None:
     result = run(lib, "authors")
     assert result.stdout == (
-        "Julian Dierkes\t12\t\n"
-        "MENDEE Jargalsaikhan\t7\t\n"
-        "Chimguundari N.\t1\t\n"
+        "Julian Dierkes\t12\t\nMENDEE Jargalsaikhan\t7\t\nChimguundari N.\t1\t\n"
     )
 
 
 def test_authors_and_check_find_one_person_written_two_ways(lib: Path) -> None:
-    run(lib, "add", "--type", "book", "--author", "Mendee, J.", "--title", "Civil-Military Relations", "--year", "2020", "--publisher", "X")
+    run(
+        lib,
+        "add",
+        "--type",
+        "book",
+        "--author",
+        "Mendee, J.",
+        "--title",
+        "Civil-Military Relations",
+        "--year",
+        "2020",
+        "--publisher",
+        "X",
+    )
     data = json.loads(run(lib, "authors", "--json").stdout)
     assert data[1] == {
         "name": "MENDEE Jargalsaikhan",
         "entries": 8,
         "variants": ["J. Mendee"],
-        "keys": sorted(["dierkes2018reasons", "dierkes2018tuukhen", "dierkes2018mongolia", "dierkes2018location", "mendee2018ub", "dierkes2018elevate", "dierkes2018discussing", "mendee2020civil"]),
+        "keys": sorted(
+            [
+                "dierkes2018reasons",
+                "dierkes2018tuukhen",
+                "dierkes2018mongolia",
+                "dierkes2018location",
+                "mendee2018ub",
+                "dierkes2018elevate",
+                "dierkes2018discussing",
+                "mendee2020civil",
+            ]
+        ),
     }
     result = run(lib, "check")
     assert result.exit_code == 1
@@ -168,21 +234,31 @@ def test_check_on_the_sample_library_finds_nothing(lib: Path) -> None:
 
 def test_check_reports_every_broken_entry_with_its_line(lib: Path) -> None:
     text = lib.read_text(encoding="utf-8")
-    text = text.replace('date: "2017"', "date: twenty", 1).replace("type: post-weblog", "type: novel", 1)
+    text = text.replace('date: "2017"', "date: twenty", 1).replace(
+        "type: post-weblog", "type: novel", 1
+    )
     lib.write_text(text, encoding="utf-8")
     result = run(lib, "check", "--json")
     assert result.exit_code == 1
     errors = [p for p in json.loads(result.stdout) if p["kind"] == "error"]
     assert [(p["keys"], p["message"]) for p in errors] == [
-        (["mendee2018ub"], "mendee2018ub: field 'type': unknown entry type 'novel' (see `mnkbib types`)"),
-        (["dierkes2017mongolia"], "dierkes2017mongolia: field 'date': 'twenty' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+        (
+            ["mendee2018ub"],
+            "mendee2018ub: field 'type': unknown entry type 'novel' (see `mnkbib types`)",
+        ),
+        (
+            ["dierkes2017mongolia"],
+            "dierkes2017mongolia: field 'date': 'twenty' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+        ),
     ]
     lines = text.splitlines()
     assert lines[errors[1]["line"] - 1].strip() == "date: twenty"
 
 
 def test_broken_library_error_names_file_line_and_column(lib: Path) -> None:
-    text = lib.read_text(encoding="utf-8").replace("    container: MongolTV\n", "    container: [MongolTV\n", 1)
+    text = lib.read_text(encoding="utf-8").replace(
+        "    container: MongolTV\n", "    container: [MongolTV\n", 1
+    )
     lib.write_text(text, encoding="utf-8")
     result = run(lib, "list")
     assert result.exit_code == 1
@@ -208,7 +284,10 @@ def test_library_resolution_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def test_missing_library_says_how_to_create_one(tmp_path: Path) -> None:
     result = run(tmp_path / "none.yaml", "list")
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {tmp_path / 'none.yaml'}: no such library (create one with `mnkbib init {tmp_path / 'none.yaml'}`)\n"
+    assert (
+        result.stderr
+        == f"Error: {tmp_path / 'none.yaml'}: no such library (create one with `mnkbib init {tmp_path / 'none.yaml'}`)\n"
+    )
 
 
 def test_library_path_that_is_a_directory(tmp_path: Path) -> None:
@@ -237,4 +316,8 @@ def test_completion_of_keys(lib: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COMP_WORDS", "mnkbib show dierkes2018t")
     monkeypatch.setenv("COMP_CWORD", "2")
     result = CliRunner().invoke(cli, [], prog_name="mnkbib")
-    assert result.stdout.split() == ["plain,dierkes2018tuukhen", "plain,dierkes2018trump", "plain,dierkes2018thoughts"]
+    assert result.stdout.split() == [
+        "plain,dierkes2018tuukhen",
+        "plain,dierkes2018trump",
+        "plain,dierkes2018thoughts",
+    ]

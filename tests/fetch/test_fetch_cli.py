@@ -38,7 +38,9 @@ def test_add_doi_adds_the_crossref_record(lib: Path, replay: ReplayServer) -> No
     assert entry["tags"] == ["numpy"]
 
 
-def test_adding_the_same_doi_twice_is_refused_and_changes_nothing(lib: Path, replay: ReplayServer) -> None:
+def test_adding_the_same_doi_twice_is_refused_and_changes_nothing(
+    lib: Path, replay: ReplayServer
+) -> None:
     assert run(lib, "add", "10.1038/s41586-020-2649-2").exit_code == 0
     before = lib.read_bytes()
     replay.requests.clear()
@@ -62,7 +64,9 @@ def test_dry_run_prints_and_writes_nothing(lib: Path, replay: ReplayServer) -> N
     before = lib.read_bytes()
     result = run(lib, "add", "--dry-run", "1706.03762v5")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("vaswani2017attention:\n  type: article\n  title: Attention Is All You Need\n")
+    assert result.stdout.startswith(
+        "vaswani2017attention:\n  type: article\n  title: Attention Is All You Need\n"
+    )
     assert lib.read_bytes() == before
 
 

@@ -49,11 +49,19 @@ def types(as_json: bool) -> None:
     from mnkbib.types import ENTRY_TYPES
 
     if as_json:
-        emit_json([
-            {"type": t.name, "csl": t.csl, "bibtex": t.bibtex, "biblatex": t.biblatex,
-             "required": list(t.required), "description": t.description}
-            for t in ENTRY_TYPES.values()
-        ])
+        emit_json(
+            [
+                {
+                    "type": t.name,
+                    "csl": t.csl,
+                    "bibtex": t.bibtex,
+                    "biblatex": t.biblatex,
+                    "required": list(t.required),
+                    "description": t.description,
+                }
+                for t in ENTRY_TYPES.values()
+            ]
+        )
         return
     rows = [[t.name, t.csl, t.bibtex, t.biblatex, t.description] for t in ENTRY_TYPES.values()]
     emit(tsv([["type", "csl", "bibtex", "biblatex", "description"], *rows]))
@@ -68,7 +76,11 @@ def fields() -> None:
 
 
 @click.command()
-@click.option("--check", is_flag=True, help="Only report whether the file is in canonical form (exit 1 if not).")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Only report whether the file is in canonical form (exit 1 if not).",
+)
 @pass_obj
 def fmt(obj: Any, check: bool) -> None:
     """Rewrite the whole library in mnkbib's canonical layout (comments are lost).

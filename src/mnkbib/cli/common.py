@@ -87,7 +87,9 @@ def entry_json(entry: Any) -> dict[str, Any]:
 
 
 def tsv(rows: Iterable[Sequence[str]]) -> str:
-    return "".join("\t".join(c.replace("\t", " ").replace("\n", " ") for c in row) + "\n" for row in rows)
+    return "".join(
+        "\t".join(c.replace("\t", " ").replace("\n", " ") for c in row) + "\n" for row in rows
+    )
 
 
 def read_input(path: str) -> tuple[str, str]:
@@ -107,7 +109,9 @@ def read_input(path: str) -> tuple[str, str]:
         return data.decode("utf-8-sig"), source
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise MnkbibError(f"{source}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x})") from None
+        raise MnkbibError(
+            f"{source}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x})"
+        ) from None
 
 
 def complete_keys(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:

@@ -40,7 +40,12 @@ def _add_options(func: Any) -> Any:
 
 @click.command()
 @click.argument("sources", nargs=-1, metavar="[SOURCE]...")
-@click.option("--author", "-a", multiple=True, help="Author (repeat for several): 'Dierkes, Julian', 'MENDEE Jargalsaikhan'.")
+@click.option(
+    "--author",
+    "-a",
+    multiple=True,
+    help="Author (repeat for several): 'Dierkes, Julian', 'MENDEE Jargalsaikhan'.",
+)
 @click.option("--editor", multiple=True, help="Editor (repeatable).")
 @click.option("--translator", multiple=True, help="Translator (repeatable).")
 @click.option("--year", "-y", help="Year of publication.")
@@ -48,7 +53,14 @@ def _add_options(func: Any) -> Any:
 @click.option("--type", "-t", "type_", help="Entry type (see `mnkbib types`).")
 @_add_options
 @click.option("--tag", multiple=True, help="Tag (repeatable).")
-@click.option("--field", "-F", "extra", multiple=True, metavar="NAME=VALUE", help="Any other field (repeatable).")
+@click.option(
+    "--field",
+    "-F",
+    "extra",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Any other field (repeatable).",
+)
 @click.option("--key", "-k", help="Citation key (default: generated, e.g. dierkes2018reasons).")
 @click.option("--dry-run", "-n", is_flag=True, help="Print the entries; change nothing.")
 @click.option("--yes", is_flag=True, help="Don't ask for confirmation of fetched entries.")
@@ -59,7 +71,11 @@ def _add_options(func: Any) -> Any:
     show_default=True,
     help="An entry already in the library (same DOI, ISBN, URL, or title+year+author).",
 )
-@click.option("--format", "fmt", help="Format of `add -` input (bibtex, csl-json, ris, paste); default: detected.")
+@click.option(
+    "--format",
+    "fmt",
+    help="Format of `add -` input (bibtex, csl-json, ris, paste); default: detected.",
+)
 @pass_obj
 def add(obj: Any, sources: tuple[str, ...], **opts: Any) -> None:
     """Add entries: from options, a short label, a pasted reference, identifiers or stdin.
@@ -72,8 +88,7 @@ def add(obj: Any, sources: tuple[str, ...], **opts: Any) -> None:
       -                  stdin: BibTeX, CSL-JSON, RIS, reference lines or identifiers, one per line
     Options fill in or override what the source gives. Prints the new keys on stdout.
     """
-    from mnkbib.adding import AddRequest, build_entries
-    from mnkbib.adding import add_entries
+    from mnkbib.adding import AddRequest, add_entries, build_entries
 
     store = obj.store()
     skip = {"dry_run", "yes", "on_duplicate", "fmt", "extra", "key"}
@@ -106,7 +121,11 @@ def add(obj: Any, sources: tuple[str, ...], **opts: Any) -> None:
     if built.fetched and not opts["yes"] and sys.stdin.isatty():
         for entry in built.entries:
             info(entry_to_text(entry))
-        if not click.confirm(f"Add {len(built.entries)} entr{'y' if len(built.entries) == 1 else 'ies'}?", default=True, err=True):
+        if not click.confirm(
+            f"Add {len(built.entries)} entr{'y' if len(built.entries) == 1 else 'ies'}?",
+            default=True,
+            err=True,
+        ):
             info("Nothing added.")
             return
     with store.edit(on_wait=on_wait) as lib:
@@ -124,7 +143,10 @@ def _prompt_missing(request: Any) -> None:
     opts = request.options
     if not opts.get("type_"):
         opts["type_"] = click.prompt(
-            "Type", default="article-journal", type=click.Choice(list(ENTRY_TYPES)), show_choices=False
+            "Type",
+            default="article-journal",
+            type=click.Choice(list(ENTRY_TYPES)),
+            show_choices=False,
         )
     if not opts.get("title"):
         opts["title"] = click.prompt("Title")
@@ -132,9 +154,21 @@ def _prompt_missing(request: Any) -> None:
         names = click.prompt("Authors (separate with ' and ')", default="", show_default=False)
         opts["author"] = (names,) if names else ()
     if not opts.get("year") and not opts.get("date"):
-        opts["date"] = click.prompt("Date (YYYY[-MM[-DD]], empty for none)", default="", show_default=False) or None
-    if not opts.get("container") and opts["type_"] not in ("book", "edited-book", "report", "thesis", "webpage"):
-        opts["container"] = click.prompt("Container (journal, magazine, site)", default="", show_default=False) or None
+        opts["date"] = (
+            click.prompt("Date (YYYY[-MM[-DD]], empty for none)", default="", show_default=False)
+            or None
+        )
+    if not opts.get("container") and opts["type_"] not in (
+        "book",
+        "edited-book",
+        "report",
+        "thesis",
+        "webpage",
+    ):
+        opts["container"] = (
+            click.prompt("Container (journal, magazine, site)", default="", show_default=False)
+            or None
+        )
 
 
 @click.command()
@@ -181,7 +215,9 @@ def edit(obj: Any, key: str) -> None:
             entry = entry_from_text(edited, source=f"{key} (edited)")
             break
         except (ParseError, ValidationError) as exc:
-            if not sys.stdin.isatty() or not click.confirm(f"Error: {exc.message}\nEdit again?", default=True, err=True):
+            if not sys.stdin.isatty() or not click.confirm(
+                f"Error: {exc.message}\nEdit again?", default=True, err=True
+            ):
                 raise MnkbibError(f"{exc.message}; {key} unchanged") from None
             text = edited
     with store.edit(on_wait=on_wait) as lib:
@@ -260,7 +296,9 @@ def rm(obj: Any, keys: tuple[str, ...], yes: bool) -> None:
     if not yes and sys.stdin.isatty():
         for e in entries:
             info(f"  {e.key}  {label(e)}")
-        if not click.confirm(f"Remove {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}?", err=True):
+        if not click.confirm(
+            f"Remove {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}?", err=True
+        ):
             info("Nothing removed.")
             return
     with store.edit(on_wait=on_wait) as lib:

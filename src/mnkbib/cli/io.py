@@ -33,7 +33,9 @@ def _chicago_export(entries: Sequence[Any], opts: dict[str, Any]) -> str:
 def _markdown_export(entries: Sequence[Any], opts: dict[str, Any]) -> str:
     from mnkbib.reflist import markdown_list
 
-    return markdown_list(entries, style=opts["style"], numbered=opts["numbered"], group_by=opts["group_by"])
+    return markdown_list(
+        entries, style=opts["style"], numbered=opts["numbered"], group_by=opts["group_by"]
+    )
 
 
 def _csl_export(entries: Sequence[Any], opts: dict[str, Any]) -> str:
@@ -48,7 +50,14 @@ LIST_EXPORTS: dict[str, tuple[Callable[[Sequence[Any], dict[str, Any]], str], st
     "chicago": (_chicago_export, "Chicago reference list (--style, --to text|markdown|html)"),
     "markdown": (_markdown_export, "Markdown reference list (--numbered, --group-by)"),
 }
-SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".md": "markdown", ".markdown": "markdown", ".txt": "chicago", ".html": "chicago"}
+SUFFIXES = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "chicago",
+    ".html": "chicago",
+}
 
 
 def _choose_format(fmt: str | None, output: str | None) -> str:
@@ -68,18 +77,44 @@ def _choose_format(fmt: str | None, output: str | None) -> str:
         if found is not None:
             return found.name
         raise UsageError(f"cannot tell the format from {output!r}; give -f/--format")
-    raise UsageError("give -f/--format (bibtex, biblatex, csl-json, csl-yaml, ris, yaml, chicago, markdown) or -o FILE")
+    raise UsageError(
+        "give -f/--format (bibtex, biblatex, csl-json, csl-yaml, ris, yaml, chicago, markdown) or -o FILE"
+    )
 
 
 @click.command()
 @filter_options
-@click.option("-f", "--format", "fmt", metavar="FORMAT", help="bibtex, biblatex, csl-json, csl-yaml, ris, yaml, chicago, markdown (default: from -o's suffix).")
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-@click.option("--style", type=click.Choice(STYLE_NAMES), default="author-date", show_default=True, help="Chicago system, for chicago and markdown.")
-@click.option("--to", type=click.Choice(["text", "markdown", "html"]), help="Markup of a chicago list (default text).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    metavar="FORMAT",
+    help="bibtex, biblatex, csl-json, csl-yaml, ris, yaml, chicago, markdown (default: from -o's suffix).",
+)
+@click.option(
+    "-o", "--output", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+)
+@click.option(
+    "--style",
+    type=click.Choice(STYLE_NAMES),
+    default="author-date",
+    show_default=True,
+    help="Chicago system, for chicago and markdown.",
+)
+@click.option(
+    "--to",
+    type=click.Choice(["text", "markdown", "html"]),
+    help="Markup of a chicago list (default text).",
+)
 @click.option("--numbered", is_flag=True, help="Markdown list: numbered instead of bulleted.")
-@click.option("--group-by", type=click.Choice(["year", "type", "tag", "container"]), help="Markdown list: headings by year, type, tag or container.")
-@click.option("--csl", metavar="FILE.csl", help="Render with any CSL style through pandoc (if installed).")
+@click.option(
+    "--group-by",
+    type=click.Choice(["year", "type", "tag", "container"]),
+    help="Markdown list: headings by year, type, tag or container.",
+)
+@click.option(
+    "--csl", metavar="FILE.csl", help="Render with any CSL style through pandoc (if installed)."
+)
 @pass_obj
 def export(obj: Any, fmt: str | None, output: str | None, **opts: Any) -> None:
     """Export entries (all, or those a query and filters select).
@@ -142,11 +177,24 @@ def _read_file(path: str) -> tuple[str, str, str | None]:
 
 @click.command(name="import")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
-@click.option("--format", "fmt", metavar="FORMAT", help="bibtex, biblatex, csl-json, csl-yaml, ris (default: from the suffix or the content).")
+@click.option(
+    "--format",
+    "fmt",
+    metavar="FORMAT",
+    help="bibtex, biblatex, csl-json, csl-yaml, ris (default: from the suffix or the content).",
+)
 @click.option("--dry-run", "-n", is_flag=True, help="Report what would happen; change nothing.")
-@click.option("--on-duplicate", type=click.Choice(["skip", "merge", "rename"]), default="skip", show_default=True, help="An entry already in the library: skip it, fill in the fields the library lacks, or add it anyway.")
+@click.option(
+    "--on-duplicate",
+    type=click.Choice(["skip", "merge", "rename"]),
+    default="skip",
+    show_default=True,
+    help="An entry already in the library: skip it, fill in the fields the library lacks, or add it anyway.",
+)
 @pass_obj
-def import_(obj: Any, files: tuple[str, ...], fmt: str | None, dry_run: bool, on_duplicate: str) -> None:
+def import_(
+    obj: Any, files: tuple[str, ...], fmt: str | None, dry_run: bool, on_duplicate: str
+) -> None:
     """Import BibTeX/BibLaTeX, CSL-JSON/YAML or RIS files (- for stdin).
 
     Keys in the files stay the citation keys; only a clash or an invalid key gets a new
@@ -161,7 +209,11 @@ def import_(obj: Any, files: tuple[str, ...], fmt: str | None, dry_run: bool, on
         text, name, note = _read_file(path)
         if note:
             warn(note)
-        chosen = get_format(fmt) if fmt else (format_for_path(path) if path != "-" else None) or sniff(text)
+        chosen = (
+            get_format(fmt)
+            if fmt
+            else (format_for_path(path) if path != "-" else None) or sniff(text)
+        )
         if chosen is None or chosen.read is None:
             raise UsageError(f"{name}: cannot tell the format; give --format")
         result = chosen.read(text, name)
@@ -186,12 +238,34 @@ def import_(obj: Any, files: tuple[str, ...], fmt: str | None, dry_run: bool, on
 @click.command()
 @click.argument("keys", nargs=-1, required=True, metavar="KEY...")
 @click.option("--page", "-p", metavar="LOCATOR", help="Page (or pages) cited, for the last key.")
-@click.option("--narrative", is_flag=True, help="Dierkes and MENDEE (2018a) instead of (Dierkes and MENDEE 2018a).")
-@click.option("--note", type=click.Choice(["full", "short"]), help="A footnote (notes-bibliography) instead of an in-text citation.")
-@click.option("--style", type=click.Choice(STYLE_NAMES), help="Default: author-date, or notes-bibliography with --note.")
-@click.option("--to", type=click.Choice(["text", "markdown", "html"]), default="text", show_default=True)
+@click.option(
+    "--narrative",
+    is_flag=True,
+    help="Dierkes and MENDEE (2018a) instead of (Dierkes and MENDEE 2018a).",
+)
+@click.option(
+    "--note",
+    type=click.Choice(["full", "short"]),
+    help="A footnote (notes-bibliography) instead of an in-text citation.",
+)
+@click.option(
+    "--style",
+    type=click.Choice(STYLE_NAMES),
+    help="Default: author-date, or notes-bibliography with --note.",
+)
+@click.option(
+    "--to", type=click.Choice(["text", "markdown", "html"]), default="text", show_default=True
+)
 @pass_obj
-def cite(obj: Any, keys: tuple[str, ...], page: str | None, narrative: bool, note: str | None, style: str | None, to: str) -> None:
+def cite(
+    obj: Any,
+    keys: tuple[str, ...],
+    page: str | None,
+    narrative: bool,
+    note: str | None,
+    style: str | None,
+    to: str,
+) -> None:
     """In-text citations and notes, with letters (2018a, 2018b) agreeing with the reference list.
 
     \b

@@ -13,13 +13,30 @@ def filter_options(func: Any) -> Any:
     """The query and filters shared by list, search and export."""
     options = [
         click.argument("query", nargs=-1),
-        click.option("--author", "authors", multiple=True, help="Entries by this person (any role)."),
-        click.option("--year", "years", metavar="RANGE", help="Year or range: 2018, 2017..2018, ..2018, 2017.."),
+        click.option(
+            "--author", "authors", multiple=True, help="Entries by this person (any role)."
+        ),
+        click.option(
+            "--year",
+            "years",
+            metavar="RANGE",
+            help="Year or range: 2018, 2017..2018, ..2018, 2017..",
+        ),
         click.option("--type", "types", multiple=True, help="Entry type (repeatable)."),
-        click.option("--container", "containers", multiple=True, help="Journal, magazine, site … (substring)."),
+        click.option(
+            "--container",
+            "containers",
+            multiple=True,
+            help="Journal, magazine, site … (substring).",
+        ),
         click.option("--tag", "tags", multiple=True, help="Tag (repeatable: all must match)."),
         click.option("--lang", "langs", multiple=True, help="Language tag: mn, de, ru, en."),
-        click.option("--sort", "sort", metavar="ORDER", help="file (default), key, date, year, author, title, type."),
+        click.option(
+            "--sort",
+            "sort",
+            metavar="ORDER",
+            help="file (default), key, date, year, author, title, type.",
+        ),
         click.option("--reverse", is_flag=True, help="Reverse the order."),
     ]
     for option in reversed(options):
