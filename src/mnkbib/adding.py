@@ -111,11 +111,11 @@ def _names_from_strings(raw: dict[str, Any]) -> dict[str, Any]:
 
 def _known_identifier(kind: str, value: str, library: Library | None) -> Entry | None:
     """The library entry that already has this DOI, ISBN or URL (checked before fetching)."""
-    from mnkbib.dedupe import norm_doi, norm_isbn, norm_url
+    from mnkbib.dedupe import normalize_doi, normalize_isbn, normalize_url
 
     if library is None or kind not in ("doi", "isbn", "url"):
         return None
-    norm = {"doi": norm_doi, "isbn": norm_isbn, "url": norm_url}[kind]
+    norm = {"doi": normalize_doi, "isbn": normalize_isbn, "url": normalize_url}[kind]
     wanted = norm(value)
     for entry in library:
         have = entry.get(kind)

@@ -129,7 +129,7 @@ def test_search_accents(tmp_path: Path) -> None:
         "--year",
         "1990",
     )
-    assert keys(run(path, "search", "--keys", "muller", "uber")) == ["muller1990uber"]
+    assert keys(run(path, "search", "--keys", "muller", "uber")) == ["muller1990bucher"]
 
 
 def test_search_without_match_exits_1(lib: Path) -> None:
