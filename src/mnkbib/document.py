@@ -16,7 +16,35 @@ from dataclasses import dataclass
 
 _ENTRIES_LINE = re.compile(r"^entries:[ \t]*(\{\}[ \t]*)?(#.*)?\r?\n?$")
 _KEY = re.compile(r"""^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"].*?):(?:[ \t]|\r?\n|$)""")
-_ESCAPES = {"\\\\": "\\", '\\"': '"', "\\n": "\n", "\\t": "\t"}
+# YAML's double-quoted escapes (the emitter writes \xXX, \uXXXX and \UXXXXXXXX too).
+_ESCAPES = {
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "t": "\t",
+    "\t": "\t",
+    "n": "\n",
+    "v": "\v",
+    "f": "\f",
+    "r": "\r",
+    "e": "\x1b",
+    " ": " ",
+    '"': '"',
+    "/": "/",
+    "\\": "\\",
+    "N": "\x85",
+    "_": "\xa0",
+    "L": "\u2028",
+    "P": "\u2029",
+}
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    if len(code) > 1:
+        return chr(int(code[1:], 16))
+    return _ESCAPES.get(code, code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +90,7 @@ def parse_key(text: str) -> str | None:
         return None
     token = m.group(1)
     if token.startswith('"'):
-        return re.sub(r"\\.", lambda e: _ESCAPES.get(e.group(), e.group()[1:]), token[1:-1])
+        return _ESCAPE.sub(_unescape, token[1:-1])
     if token.startswith("'"):
         return token[1:-1].replace("''", "'")
     return token.rstrip()

@@ -23,7 +23,7 @@ STOPWORDS = frozenset(
     el los las y o del lo
     il lo gli i e
     na v vo i s k o ob po za
-    """.split()
+    """.split()  # noqa: SIM905 - a word list reads best as text
 )
 
 
@@ -43,8 +43,13 @@ def key_stem(entry: Entry) -> str:
     if not name:
         name = "anon"
     year = str(entry.year) if entry.year is not None else "nd"
-    title_words = [w for w in words(entry.title) if not w.isdigit()]
-    word = next((w for w in title_words if w not in STOPWORDS), title_words[0] if title_words else "")
+    # Stop words are matched as written (``über``, ``für``) and folded (Cyrillic ``и`` → ``i``).
+    written = [(raw.lower(), w) for raw in re.findall(r"\w+", entry.title) for w in words(raw)]
+    title_words = [(raw, w) for raw, w in written if not w.isdigit()]
+    word = next(
+        (w for raw, w in title_words if raw not in STOPWORDS and w not in STOPWORDS),
+        title_words[0][1] if title_words else "",
+    )
     return f"{name}{year}{word}"
 
 

@@ -58,7 +58,9 @@ class Library:
         if not new_key:
             new_key = generate_key(entry, self.entries)
         elif not is_valid_key(new_key):
-            raise UsageError(f"invalid citation key {new_key!r} (no spaces, commas, braces or quotes)")
+            raise UsageError(
+                f"invalid citation key {new_key!r} (no spaces, commas, braces or quotes)"
+            )
         elif new_key in self.entries:
             raise ConflictError(f"an entry with key {new_key!r} exists already")
         entry = entry.renamed(new_key)
@@ -93,7 +95,9 @@ class Library:
         if new in self.entries:
             raise ConflictError(f"an entry with key {new!r} exists already")
         renamed = entry.renamed(new)
-        self.entries = {(new if k == old else k): (renamed if k == old else v) for k, v in self.entries.items()}
+        self.entries = {
+            (new if k == old else k): (renamed if k == old else v) for k, v in self.entries.items()
+        }
         if old in self.changes.added:
             del self.changes.added[old]
             self.changes.added[new] = renamed

@@ -32,9 +32,7 @@ def _timeout() -> float:
 
 
 @contextmanager
-def exclusive_lock(
-    path: Path, *, on_wait: Callable[[str], None] | None = None
-) -> Iterator[None]:
+def exclusive_lock(path: Path, *, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     target = lock_path(path)
     lock = FileLock(str(target))
     total = _timeout()
@@ -43,9 +41,13 @@ def exclusive_lock(
         try:
             lock.acquire(timeout=min(WAIT_NOTICE_AFTER, total))
         except Timeout:
+            remaining = total - (time.monotonic() - start)
+            if remaining <= 0:  # the whole timeout is spent: no "waiting" notice
+                raise
             if on_wait is not None:
-                on_wait(f"waiting for another mnkbib process to finish writing {path} (lock: {target})")
-            remaining = max(0.0, total - (time.monotonic() - start))
+                on_wait(
+                    f"waiting for another mnkbib process to finish writing {path} (lock: {target})"
+                )
             lock.acquire(timeout=remaining)
     except Timeout:
         raise StoreError(

@@ -60,7 +60,9 @@ class Person:
             return self.literal
         if self.family_first:
             sep = "" if _is_cjk(self.family + self.given) else " "
-            return sep.join(p for p in (self.family, self.given) if p)
+            head = " ".join(p for p in (self.dropping_particle, self.particle, self.family) if p)
+            text = sep.join(p for p in (head, self.given) if p)
+            return f"{text}, {self.suffix}" if self.suffix else text
         parts = [self.given, self.dropping_particle, self.particle, self.family]
         text = " ".join(p for p in parts if p)
         return f"{text}, {self.suffix}" if self.suffix else text
@@ -73,9 +75,9 @@ class Person:
         tail = " ".join(p for p in (self.given, self.dropping_particle) if p)
         out = head
         if self.suffix:
-            out += f", {self.suffix}"
+            out = f"{out}, {self.suffix}" if out else self.suffix
         if tail:
-            out += f", {tail}"
+            out = f"{out}, {tail}" if out else tail
         return out
 
     def to_raw(self) -> dict[str, Any]:
@@ -97,7 +99,9 @@ _PERSON_KEYS: tuple[tuple[str, str], ...] = (
     ("family-first", "family_first"),
 )
 
-_CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK = re.compile(
+    r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
 
 
 def _is_cjk(text: str) -> bool:
@@ -110,7 +114,7 @@ def _is_cjk(text: str) -> bool:
 _DATE_RE = re.compile(r"^(-?\d{1,4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class PartialDate:
     """A year, a year and month, or a full date (``2018``, ``2018-03``, ``2018-03-25``)."""
 
@@ -119,6 +123,8 @@ class PartialDate:
     day: int | None = None
 
     def __post_init__(self) -> None:
+        if not -9999 <= self.year <= 9999:  # what YYYY (and parse()) can hold
+            raise ValidationError(f"year {self.year} is not -9999-9999")
         if self.month is None and self.day is not None:
             raise ValidationError("a date with a day needs a month")
         if self.month is not None and not 1 <= self.month <= 12:
@@ -129,7 +135,9 @@ class PartialDate:
             assert self.month is not None
             last = calendar.monthrange(self.year if self.year > 0 else 2000, self.month)[1]
             if not 1 <= self.day <= last:
-                raise ValidationError(f"day {self.day} does not exist in {self.year}-{self.month:02d}")
+                raise ValidationError(
+                    f"day {self.day} does not exist in {self.year}-{self.month:02d}"
+                )
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
@@ -138,6 +146,31 @@ class PartialDate:
             raise ValidationError(f"{text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
         year, month, day = m.groups()
         return cls(int(year), int(month) if month else None, int(day) if day else None)
+
+    # Ordered by (year, month, day) with a missing part first: 2018 < 2018-01 < 2018-01-01.
+    # (The dataclass's order=True compared None with int and raised TypeError.)
+    def _key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._key() <= other._key()
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._key() > other._key()
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._key() >= other._key()
 
     def __str__(self) -> str:
         out = f"{self.year:04d}" if self.year >= 0 else str(self.year)
@@ -400,14 +433,21 @@ def entry_from_raw(key: str, raw: Any, where: str | None = None) -> Entry:
     """Validate a raw mapping (as read from YAML or JSON) into an Entry."""
     where = where or key
     if not isinstance(raw, Mapping):
-        raise ValidationError(f"{where}: an entry must be a mapping of fields, got {_describe(raw)}")
+        raise ValidationError(
+            f"{where}: an entry must be a mapping of fields, got {_describe(raw)}"
+        )
     type_value = raw.get("type")
     if type_value is None:
         raise ValidationError(f"{where}: missing field 'type'")
-    etype = resolve_type(_text(type_value, f"{where}: field 'type'"))
+    try:
+        etype = resolve_type(_text(type_value, f"{where}: field 'type'"))
+    except ValidationError as exc:
+        exc.field = "type"
+        raise
     if etype is None:
         raise ValidationError(
-            f"{where}: field 'type': unknown entry type {str(type_value)!r} (see `mnkbib types`)"
+            f"{where}: field 'type': unknown entry type {str(type_value)!r} (see `mnkbib types`)",
+            field="type",
         )
     fields: dict[str, Any] = {}
     for name, value in raw.items():

@@ -21,24 +21,92 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from mnkbib.errors import ValidationError
+from mnkbib.errors import ParseError, ValidationError
 from mnkbib.model import Person, person_from_raw
 
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "jun.", "sen."}
 _ORG_WORDS = {
-    "institute", "institut", "university", "universität", "université", "association",
-    "society", "organization", "organisation", "ministry", "committee", "council", "bank",
-    "foundation", "agency", "office", "department", "centre", "center", "commission",
-    "inc.", "inc", "ltd", "ltd.", "llc", "corporation", "company", "press", "news",
-    "government", "party", "programme", "program", "network", "forum", "initiative",
-    "nations", "union", "bureau", "gesellschaft", "stiftung", "tv", "broadcasting",
-    "service", "team", "project", "consortium", "collective", "academy", "museum",
+    "institute",
+    "institut",
+    "university",
+    "universität",
+    "université",
+    "association",
+    "society",
+    "organization",
+    "organisation",
+    "ministry",
+    "committee",
+    "council",
+    "bank",
+    "foundation",
+    "agency",
+    "office",
+    "department",
+    "centre",
+    "center",
+    "commission",
+    "inc.",
+    "inc",
+    "ltd",
+    "ltd.",
+    "llc",
+    "corporation",
+    "company",
+    "press",
+    "news",
+    "government",
+    "party",
+    "programme",
+    "program",
+    "network",
+    "forum",
+    "initiative",
+    "nations",
+    "union",
+    "bureau",
+    "gesellschaft",
+    "stiftung",
+    "tv",
+    "broadcasting",
+    "service",
+    "team",
+    "project",
+    "consortium",
+    "collective",
+    "academy",
+    "museum",
 }
 # Two-character family names of Chinese and Korean.
 _CJK_COMPOUND_FAMILIES = {
-    "欧阳", "歐陽", "司马", "司馬", "诸葛", "諸葛", "上官", "东方", "東方", "皇甫",
-    "尉迟", "尉遲", "公孙", "公孫", "慕容", "令狐", "长孙", "長孫", "夏侯", "轩辕", "軒轅",
-    "남궁", "황보", "제갈", "선우", "독고", "사공", "서문",
+    "欧阳",
+    "歐陽",
+    "司马",
+    "司馬",
+    "诸葛",
+    "諸葛",
+    "上官",
+    "东方",
+    "東方",
+    "皇甫",
+    "尉迟",
+    "尉遲",
+    "公孙",
+    "公孫",
+    "慕容",
+    "令狐",
+    "长孙",
+    "長孫",
+    "夏侯",
+    "轩辕",
+    "軒轅",
+    "남궁",
+    "황보",
+    "제갈",
+    "선우",
+    "독고",
+    "사공",
+    "서문",
 }
 _HAN = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
 _HANGUL = re.compile(r"^[\uac00-\ud7af]+$")
@@ -154,7 +222,10 @@ def _unbrace(text: str) -> str:
 def _parse_flow_mapping(inner: str) -> Person:
     from mnkbib.yamlsafe import load_text
 
-    value = load_text("{" + inner + "}", source="name")
+    try:
+        value = load_text("{" + inner + "}", source="name")
+    except ParseError as exc:
+        raise ValidationError(f"not a name mapping: {exc.reason}") from None
     return person_from_raw(value, "name")
 
 

@@ -9,16 +9,18 @@ file on disk is left exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mnkbib.document import Layout, scan
 from mnkbib.errors import MnkbibError, ParseError, StoreError, ValidationError
+from mnkbib.keys import is_valid_key
 from mnkbib.library import Changes, Library
 from mnkbib.locking import exclusive_lock
 from mnkbib.model import Entry, entry_from_raw, entry_to_raw
@@ -34,13 +36,38 @@ entries:
 """
 
 
-@dataclass(slots=True)
 class Snapshot:
-    """A library as read from disk: its text layout and its entries."""
+    """A library as read from disk: its text, its text layout and its entries.
 
-    text: str
-    layout: Layout
-    entries: dict[str, Entry]
+    ``text`` and ``layout`` may be given as functions: they are then computed on first
+    use (a cached read of a large library needs neither; a write needs both).
+    """
+
+    __slots__ = ("_layout", "_text", "entries")
+
+    def __init__(
+        self,
+        text: str | Callable[[], str],
+        layout: Layout | Callable[[], Layout] | None,
+        entries: dict[str, Entry],
+    ) -> None:
+        self._text = text
+        self._layout = layout
+        self.entries = entries
+
+    @property
+    def text(self) -> str:
+        if not isinstance(self._text, str):
+            self._text = self._text()
+        return self._text
+
+    @property
+    def layout(self) -> Layout:
+        if self._layout is None:
+            self._layout = scan(self.text)
+        elif not isinstance(self._layout, Layout):
+            self._layout = self._layout()
+        return self._layout
 
 
 def read_text(path: Path) -> str:
@@ -54,6 +81,10 @@ def read_text(path: Path) -> str:
         raise StoreError(f"{path}: is a directory, not a library file") from None
     except OSError as exc:
         raise StoreError(f"{path}: cannot read: {exc.strerror}") from None
+    return decode_text(data, path)
+
+
+def decode_text(data: bytes, path: Path) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -63,7 +94,16 @@ def read_text(path: Path) -> str:
         ) from None
 
 
+_CONFLICT_MARKER = re.compile(r"^(?:<{7}|>{7})(?: |\r?$)", re.MULTILINE)
+
+
 def parse_entry(key: str, raw: Any, source: str, line: int | None) -> Entry:
+    if not is_valid_key(key):
+        raise ParseError(
+            f"invalid citation key {key!r} (no spaces, commas, braces or quotes)",
+            source=source,
+            line=line,
+        )
     try:
         return entry_from_raw(key, raw, key)
     except ValidationError as exc:
@@ -76,11 +116,26 @@ def parse_entry(key: str, raw: Any, source: str, line: int | None) -> Entry:
 
 def parse_library(text: str, source: str) -> Snapshot:
     """Parse and validate a whole library file."""
-    data = load_text(text, source=source)
+    try:
+        data = load_text(text, source=source)
+    except ParseError:
+        marker = _CONFLICT_MARKER.search(text)
+        if marker is None:
+            raise
+        raise ParseError(
+            "unresolved git merge conflict: keep one version between the '<<<<<<<' and "
+            "'>>>>>>>' lines and delete the other and the marker lines",
+            source=source,
+            line=text.count("\n", 0, marker.start()) + 1,
+        ) from None
     if data is None:
-        raise ParseError("the file is empty, not a library (create one with `mnkbib init`)", source=source)
+        raise ParseError(
+            "the file is empty, not a library (create one with `mnkbib init`)", source=source
+        )
     if not isinstance(data, dict):
-        raise ParseError("a library must be a mapping with 'mnkbib' and 'entries'", source=source, line=1)
+        raise ParseError(
+            "a library must be a mapping with 'mnkbib' and 'entries'", source=source, line=1
+        )
     lines = data.lines if isinstance(data, LineDict) else {}
     version = data.get("mnkbib")
     if version is None:
@@ -93,12 +148,14 @@ def parse_library(text: str, source: str) -> Snapshot:
         )
     raw_entries = data.get("entries") or {}
     if not isinstance(raw_entries, dict):
-        raise ParseError("'entries' must be a mapping of citation keys", source=source, line=lines.get("entries"))
+        raise ParseError(
+            "'entries' must be a mapping of citation keys", source=source, line=lines.get("entries")
+        )
     entry_lines = raw_entries.lines if isinstance(raw_entries, LineDict) else {}
     entries = {
         key: parse_entry(key, raw, source, entry_lines.get(key)) for key, raw in raw_entries.items()
     }
-    return Snapshot(text, scan(text), entries)
+    return Snapshot(text, None, entries)  # the layout is scanned when a write needs it
 
 
 def render(snapshot: Snapshot, changes: Changes, source: str) -> str:
@@ -120,8 +177,10 @@ def render(snapshot: Snapshot, changes: Changes, source: str) -> str:
 
     out: list[str] = []
     starts = {b.start: b for b in layout.blocks}
-    insert_at = layout.blocks[-1].end if layout.blocks else (
-        layout.entries_line + 1 if layout.entries_line is not None else len(lines)
+    insert_at = (
+        layout.blocks[-1].end
+        if layout.blocks
+        else (layout.entries_line + 1 if layout.entries_line is not None else len(lines))
     )
     added = "".join(block(e) for e in changes.added.values())
     i = 0
@@ -135,7 +194,11 @@ def render(snapshot: Snapshot, changes: Changes, source: str) -> str:
         if i == len(lines):
             break
         if i == layout.entries_line and layout.empty_flow and added:
-            out.append("entries:" + eol)
+            # "entries: {}  # comment" → "entries:  # comment": the comment stays.
+            line = lines[i]
+            body = line.rstrip("\r\n")
+            body = re.sub(r"[ \t]*\{\}", "", body, count=1).rstrip()
+            out.append(body + (line[len(line.rstrip("\r\n")) :] or eol))
             i += 1
             continue
         b = starts.get(i)
@@ -158,7 +221,9 @@ def check_block(entry: Entry, text: str, source: str) -> None:
         data = load_text(text, source=source)
         again = entry_from_raw(entry.key, data[entry.key], entry.key)
     except (MnkbibError, KeyError, TypeError) as exc:  # pragma: no cover - emitter bug
-        raise StoreError(f"internal error: entry {entry.key!r} would not read back ({exc})") from None
+        raise StoreError(
+            f"internal error: entry {entry.key!r} would not read back ({exc})"
+        ) from None
     if _plain(entry_to_raw(again)) != _plain(entry_to_raw(entry)):  # pragma: no cover
         raise StoreError(f"internal error: entry {entry.key!r} would not read back the same")
 
@@ -180,7 +245,9 @@ def atomic_write(path: Path, text: str) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise StoreError(f"{path}: cannot write: {exc.strerror}; the library is unchanged") from None
+        raise StoreError(
+            f"{path}: cannot write: {exc.strerror}; the library is unchanged"
+        ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
@@ -192,11 +259,11 @@ def atomic_write(path: Path, text: str) -> None:
             os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except OSError as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
-        raise StoreError(f"{path}: cannot write: {exc.strerror}; the library is unchanged") from None
+        raise StoreError(
+            f"{path}: cannot write: {exc.strerror}; the library is unchanged"
+        ) from None
     try:
         dir_fd = os.open(directory, os.O_RDONLY)
         try:
@@ -226,6 +293,8 @@ class Store:
     @contextmanager
     def edit(self, on_wait: Callable[[str], None] | None = None) -> Iterator[Library]:
         """Lock, read fresh, let the caller change the library, write only the changes."""
+        if not self.path.is_file():
+            read_text(self.path)  # the StoreError for a missing library or a directory
         with exclusive_lock(self.path, on_wait=on_wait):
             snap = self.snapshot()
             library = Library(snap.entries)

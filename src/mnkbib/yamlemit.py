@@ -14,14 +14,25 @@ from typing import Any
 
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`=<")
 _YAML11_WORDS = {
-    "y", "yes", "n", "no", "true", "false", "on", "off", "null", "~",
+    "y",
+    "yes",
+    "n",
+    "no",
+    "true",
+    "false",
+    "on",
+    "off",
+    "null",
+    "~",
 }
 _SPECIAL_FLOATS = re.compile(r"^[-+]?\.(inf|nan)$", re.IGNORECASE)
 _NUMBERISH = re.compile(r"^[-+]?\.?[0-9][0-9a-zA-Z_.:+-]*$")
+# YAML 1.1 timestamps may hold spaces: ``2018-03-25 10:00:00`` (and ``2018-3-5\t1:00:00``).
+_TIMESTAMPISH = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]")
 _NONPRINT = re.compile(
     "[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]"
 )
-_FLOW_UNSAFE = set(",[]{}:#")
+_FLOW_UNSAFE = set(",[]{}:#?")
 
 
 def needs_quotes(text: str, *, flow: bool = False) -> bool:
@@ -30,7 +41,7 @@ def needs_quotes(text: str, *, flow: bool = False) -> bool:
         return True
     if text[0] in _INDICATORS or text.lower() in _YAML11_WORDS:
         return True
-    if _NUMBERISH.match(text) or _SPECIAL_FLOATS.match(text):
+    if _NUMBERISH.match(text) or _SPECIAL_FLOATS.match(text) or _TIMESTAMPISH.match(text):
         return True
     if ": " in text or " #" in text or text.endswith(":") or _NONPRINT.search(text):
         return True
@@ -49,9 +60,7 @@ def _escape_char(ch: str) -> str:
     return f"\\U{code:08X}"
 
 
-_ESCAPE = re.compile(
-    '[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]'
-)
+_ESCAPE = re.compile('[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]')
 
 
 def double_quoted(text: str) -> str:
@@ -106,7 +115,9 @@ def needs_plain_guard(text: str, *, flow: bool) -> bool:
 
 
 def flow_mapping(mapping: Mapping[str, Any]) -> str:
-    items = ", ".join(f"{scalar(str(k), flow=True)}: {_atom(v, flow=True)}" for k, v in mapping.items())
+    items = ", ".join(
+        f"{scalar(str(k), flow=True)}: {_atom(v, flow=True)}" for k, v in mapping.items()
+    )
     return "{" + items + "}"
 
 
@@ -118,7 +129,9 @@ def _is_atom(value: Any) -> bool:
     return not isinstance(value, (Mapping, list))
 
 
-def emit_value(key: str, value: Any, indent: int, *, flow_lists: frozenset[str] = frozenset()) -> list[str]:
+def emit_value(
+    key: str, value: Any, indent: int, *, flow_lists: frozenset[str] = frozenset()
+) -> list[str]:
     """Lines for ``key: value`` at ``indent`` spaces."""
     pad = " " * indent
     head = f"{pad}{scalar(str(key))}:"
@@ -141,8 +154,6 @@ def emit_value(key: str, value: Any, indent: int, *, flow_lists: frozenset[str] 
     for item in value:
         if isinstance(item, Mapping) and item and all(_is_atom(v) for v in item.values()):
             lines.append(f"{pad}  - {flow_mapping(item)}")
-        elif isinstance(item, str) and "\n" not in item:
-            lines.append(f"{pad}  - {_atom(item)}")
         elif _is_atom(item):
             lines.append(f"{pad}  - {_atom(item)}")
         else:

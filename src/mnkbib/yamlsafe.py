@@ -40,6 +40,7 @@ except ImportError:  # pragma: no cover - PyYAML without libyaml
             Parser.__init__(self)
             Composer.__init__(self)
 
+
 PLAIN_TAG = "tag:mnkbib.invalid,2026:plain"
 _NULL_TAG = "tag:yaml.org,2002:null"
 _NULLS = {"", "~", "null", "Null", "NULL"}
@@ -192,8 +193,18 @@ def load_text(text: str, *, source: str, line_offset: int = 0) -> Any:
         line = mark.line + 1 + line_offset if mark else None
         column = mark.column + 1 if mark else None
         raise ParseError(problem, source=source, line=line, column=column) from None
+    except yaml.reader.ReaderError as exc:  # a control character: no mark, a position
+        line = text.count("\n", 0, exc.position) + 1 + line_offset
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise ParseError(
+            f"control character U+{exc.character:04X} is not allowed in YAML",
+            source=source,
+            line=line,
+            column=column,
+        ) from None
     except yaml.YAMLError as exc:
-        raise ParseError(f"invalid YAML: {exc}", source=source) from None
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ParseError(f"invalid YAML: {first}", source=source) from None
     finally:
         if enabled:
             gc.enable()

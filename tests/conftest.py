@@ -1,0 +1,56 @@
+"""Shared fixtures: every test runs against files under its own ``tmp_path``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SAMPLE_LIBRARY = """\
+# mnkbib library — plain YAML: one entry per citation key.
+mnkbib: 1
+entries:
+  dierkes2018reasons:
+    type: article-magazine
+    title: 8 Reasons Why Mongolia Matters
+    author:
+      - {family: Dierkes, given: Julian}
+      - {family: MENDEE, given: Jargalsaikhan, family-first: true}
+    date: 2018-03-25
+    container: The Diplomat
+    tags: [mongolia, politics]
+  no2019korea:
+    type: book
+    title: "No"
+    author:
+      - {family: "No", given: Tae-woo}
+    date: 2019
+"""
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the user's real library, data, cache or configuration."""
+    home = tmp_path / "home"
+    for sub in ("data", "cache", "config"):
+        (home / sub).mkdir(parents=True, exist_ok=True)
+    monkeypatch.setenv("MNKBIB_LIBRARY", str(home / "data" / "mnkbib" / "library.yaml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("MNKBIB_LOCK_TIMEOUT", raising=False)
+
+
+@pytest.fixture
+def library_text() -> str:
+    return SAMPLE_LIBRARY
+
+
+@pytest.fixture
+def library_file(tmp_path: Path) -> Path:
+    """A small library (two entries) at ``tmp_path/library.yaml``."""
+    path = tmp_path / "library.yaml"
+    path.write_text(SAMPLE_LIBRARY, encoding="utf-8")
+    return path
