@@ -1,0 +1,399 @@
+"""Rich text: the tree a style emits, and its rendering to plain text, markdown and HTML.
+
+A style builds a tree of :class:`Rich` nodes (``Text``, ``Italic``, ``Quoted``, ``Link`` …);
+:func:`render` chooses the markup. The words are the same in every markup: markdown and HTML only
+add markup and escape what would otherwise be read as markup.
+
+Punctuation between parts is resolved by :func:`join` and :func:`add_suffix` the way Chicago
+(and CSL processors) do it: a period or comma after a quoted title moves inside the closing
+quotation mark, and a period after a part that already ends in ``.``, ``?`` or ``!`` is dropped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Literal
+
+Markup = Literal["text", "markdown", "html"]
+MARKUPS: tuple[Markup, ...] = ("text", "markdown", "html")
+
+SAFE_SCHEMES = ("http://", "https://", "ftp://", "mailto:")
+
+
+class Rich:
+    """A node of rich text; containers keep their children in ``children``.
+
+    Trees are built once and then treated as immutable (functions that change text return
+    new nodes), so shared subtrees — cached titles — are safe.
+    """
+
+    __slots__ = ("_empty", "children")
+
+    def __init__(self, *children: Rich | str) -> None:
+        self.children: list[Rich] = [Text(c) if isinstance(c, str) else c for c in children]
+        self._empty: bool | None = None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(map(repr, self.children))})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and repr(self) == repr(other)
+
+    def __hash__(self) -> int:
+        return hash(repr(self))
+
+    def plain(self) -> str:
+        return render(self, "text")
+
+    def is_empty(self) -> bool:
+        if self._empty is None:
+            self._empty = all(child.is_empty() for child in self.children)
+        return self._empty
+
+    def copy_shallow(self) -> Rich:
+        clone = object.__new__(type(self))
+        for cls in type(self).__mro__:
+            for slot in getattr(cls, "__slots__", ()):
+                setattr(clone, slot, getattr(self, slot))
+        return clone
+
+    def copy(self) -> Rich:
+        clone = object.__new__(type(self))
+        for cls in type(self).__mro__:
+            for slot in getattr(cls, "__slots__", ()):
+                setattr(clone, slot, getattr(self, slot))
+        clone.children = [child.copy() for child in self.children]
+        return clone
+
+
+class Text(Rich):
+    """Plain words."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str = "") -> None:
+        self.children = []
+        self.value = value
+        self._empty = not value
+
+    def __repr__(self) -> str:
+        return f"Text({self.value!r})"
+
+    def is_empty(self) -> bool:
+        return not self.value
+
+    def copy(self) -> Text:
+        return Text(self.value)
+
+
+class Seq(Rich):
+    """A sequence without markup of its own."""
+
+    __slots__ = ()
+
+
+class Italic(Rich):
+    __slots__ = ()
+
+
+class Bold(Rich):
+    __slots__ = ()
+
+
+class Sup(Rich):
+    __slots__ = ()
+
+
+class Sub(Rich):
+    __slots__ = ()
+
+
+class SmallCaps(Rich):
+    __slots__ = ()
+
+
+class NoCase(Rich):
+    """Protected from case changes (CSL ``<span class="nocase">``); no markup of its own."""
+
+    __slots__ = ()
+
+
+class Quoted(Rich):
+    """Text in quotation marks: double outside, single inside another quotation."""
+
+    __slots__ = ()
+
+
+class Link(Rich):
+    """A hyperlink. ``formats`` limits the markups in which it is a link (else plain words)."""
+
+    __slots__ = ("formats", "url")
+
+    def __init__(
+        self, url: str, *children: Rich | str, formats: frozenset[str] | None = None
+    ) -> None:
+        super().__init__(*(children or (url,)))
+        self.url = url
+        self.formats = formats
+
+    def __repr__(self) -> str:
+        return f"Link({self.url!r}, {', '.join(map(repr, self.children))})"
+
+
+def is_safe_url(url: str) -> bool:
+    return url.strip().lower().startswith(SAFE_SCHEMES)
+
+
+# --------------------------------------------------------------------------- punctuation
+
+
+def last_char(node: Rich) -> str:
+    """The last visible character, looking inside a closing quotation mark."""
+    if isinstance(node, Text):
+        return node.value[-1:] if node.value else ""
+    for child in reversed(node.children):
+        char = last_char(child)
+        if char:
+            return char
+    return ""
+
+
+def first_char(node: Rich) -> str:
+    if isinstance(node, Text):
+        return node.value[:1]
+    for child in node.children:
+        char = first_char(child)
+        if char:
+            return char
+    return ""
+
+
+def _ends_in_quote(node: Rich) -> Quoted | None:
+    """The Quoted node that closes ``node`` (nothing after it), if any."""
+    if isinstance(node, Quoted):
+        return node
+    if isinstance(node, Text):
+        return None
+    for child in reversed(node.children):
+        if child.is_empty():
+            continue
+        return _ends_in_quote(child)
+    return None
+
+
+def _punct_into_quote(node: Rich, punct: str) -> Rich | None:
+    """A copy of ``node`` with ``punct`` inside its closing quotation mark (copying only the
+    path to it), or None if ``node`` does not end in a quotation."""
+    if isinstance(node, Quoted):
+        return Quoted(*node.children, Text(punct))
+    if isinstance(node, Text):
+        return None
+    for index in range(len(node.children) - 1, -1, -1):
+        child = node.children[index]
+        if child.is_empty():
+            continue
+        replaced = _punct_into_quote(child, punct)
+        if replaced is None:
+            return None
+        clone = node.copy_shallow()
+        clone.children = [*node.children[:index], replaced, *node.children[index + 1 :]]
+        return clone
+    return None
+
+
+def _seam(children: list[Rich], sep: str) -> str:
+    """The separator to put after ``children`` (changing its last child when punctuation moves
+    inside a closing quotation mark)."""
+    punct = sep[:1]
+    if punct not in (".", ","):
+        return sep
+    end = ""
+    for child in reversed(children):
+        end = last_char(child)
+        if end:
+            break
+    if punct == "." and end in (".", "?", "!", "…"):
+        return sep[1:]
+    if punct == "," and end in ("?", "!"):
+        return sep[1:]
+    moved = _punct_into_quote(children[-1], punct)
+    if moved is not None:
+        children[-1] = moved
+        return sep[1:]
+    return sep
+
+
+def join(parts: Iterable[Rich | str | None], sep: str = "") -> Seq:
+    """Join the non-empty parts with ``sep``, resolving punctuation at each seam."""
+    out = Seq()
+    children = out.children
+    for part in parts:
+        if part is None:
+            continue
+        node = Text(part) if isinstance(part, str) else part
+        if node.is_empty():
+            continue
+        if children:
+            children.append(Text(_seam(children, sep)))
+        children.append(node)
+    out._empty = not children
+    return out
+
+
+def add_suffix(node: Rich, suffix: str) -> Seq:
+    """``node`` followed by ``suffix`` (a final period …), resolving punctuation."""
+    if node.is_empty():
+        return Seq()
+    children = [node]
+    tail = _seam(children, suffix)
+    return Seq(children[0], Text(tail))
+
+
+def wrap(prefix: str, node: Rich | None, suffix: str) -> Rich | None:
+    if node is None or node.is_empty():
+        return None
+    return Seq(Text(prefix), node, Text(suffix))
+
+
+def capitalize_first(node: Rich) -> Rich:
+    """Upper-case the first letter (a note starts like a sentence)."""
+    node = node.copy()
+    for leaf in _leaves(node):
+        if leaf.value:
+            leaf.value = leaf.value[0].upper() + leaf.value[1:]
+            break
+    return node
+
+
+def _leaves(node: Rich) -> Iterator[Text]:
+    if isinstance(node, Text):
+        yield node
+        return
+    if isinstance(node, NoCase):
+        return
+    for child in node.children:
+        yield from _leaves(child)
+
+
+# --------------------------------------------------------------------------- rendering
+
+_MD_ALWAYS = re.compile(r"([\\*\[\]<>`$~^|])")
+_MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_MD_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_MD_LINE_START = re.compile(r"^([ \t]*)(#|[-+=](?=[ \t]|$))")
+_MD_ORDERED = re.compile(r"^([ \t]*\d{1,9})([.)])(?=[ \t]|$)")
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape everything markdown (pandoc and CommonMark) reads as markup."""
+    text = _MD_ALWAYS.sub(r"\\\1", text)
+    text = _MD_ENTITY.sub(r"\\&", text)
+    return _MD_UNDERSCORE.sub(r"\\_", text)
+
+
+def _escape_line_start(line: str) -> str:
+    line = _MD_LINE_START.sub(r"\1\\\2", line)
+    return _MD_ORDERED.sub(r"\1\\\2", line)
+
+
+def _escape_line_starts(text: str) -> str:
+    return "\n".join(_escape_line_start(line) for line in text.split("\n"))
+
+
+def _url_markdown(url: str) -> str:
+    return url.replace("\\", "%5C").replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+def render(
+    node: Rich | str,
+    to: Markup | str = "text",
+    *,
+    link_titles: bool = True,
+) -> str:
+    """Render to ``"text"``, ``"markdown"`` or ``"html"``.
+
+    ``link_titles=False`` drops links that exist in one markup only (markdown title links), for
+    comparing with processors that do not make them.
+    """
+    if isinstance(node, str):
+        node = Text(node)
+    if to == "plain":
+        to = "text"
+    if to not in MARKUPS:
+        raise ValueError(f"unknown markup {to!r}; choose from {', '.join(MARKUPS)}")
+    out = "".join(_render(node, to, 0, link_titles))
+    if to == "markdown":
+        out = _escape_line_starts(out)
+    return out
+
+
+_TAGS: dict[type, tuple[str, str, str, str]] = {
+    # node type: markdown open, close, html open, close
+    Italic: ("*", "*", "<em>", "</em>"),
+    Bold: ("**", "**", "<strong>", "</strong>"),
+    Sup: ("^", "^", "<sup>", "</sup>"),
+    Sub: ("~", "~", "<sub>", "</sub>"),
+    SmallCaps: ("[", "]{.smallcaps}", '<span class="smallcaps">', "</span>"),
+}
+
+
+def _render(node: Rich, to: str, quotes: int, link_titles: bool) -> Iterator[str]:
+    if isinstance(node, Text):
+        if to == "markdown":
+            yield escape_markdown(node.value)
+        elif to == "html":
+            yield html.escape(node.value, quote=False)
+        else:
+            yield node.value
+        return
+    inner = (
+        child_text
+        for child in node.children
+        for child_text in _render(child, to, quotes + isinstance(node, Quoted), link_titles)
+    )
+    if isinstance(node, Quoted):
+        double = quotes % 2 == 0
+        yield "“" if double else "‘"
+        yield from inner
+        yield "”" if double else "’"
+        return
+    if isinstance(node, Link):
+        live = is_safe_url(node.url) and (
+            node.formats is None or (to in node.formats and link_titles)
+        )
+        text = "".join(inner)
+        if not live or to == "text":
+            yield text
+        elif to == "markdown":
+            if [c.plain() for c in node.children] == [node.url]:
+                yield f"<{_url_markdown(node.url)}>"
+            else:
+                yield f"[{text}]({_url_markdown(node.url)})"
+        else:
+            yield f'<a href="{html.escape(node.url)}">{text}</a>'
+        return
+    tags = _TAGS.get(type(node))
+    if tags is None or to == "text":
+        yield from inner
+        return
+    opening, closing = (tags[0], tags[1]) if to == "markdown" else (tags[2], tags[3])
+    if to == "markdown":
+        # emphasis markers must touch the words: keep spaces at the ends outside them
+        text = "".join(inner)
+        core = text.strip()
+        if not core:
+            yield text
+            return
+        lead = text[: len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()) :]
+        yield f"{lead}{opening}{core}{closing}{trail}"
+        return
+    yield opening
+    yield from inner
+    yield closing
+
+
+def concat(nodes: Sequence[Rich]) -> Seq:
+    return Seq(*nodes)
