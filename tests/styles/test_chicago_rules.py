@@ -297,3 +297,18 @@ def test_large_library_renders_every_entry_once() -> None:
     entries = [render(rich, "html") for _, rich in bib]
     assert len(entries) == 2_000
     assert sorted(key for key, _ in bib) == sorted(f"k{i}" for i in range(2_000))
+
+
+def test_family_first_first_author_takes_no_comma_before_and() -> None:
+    """The comma in "Dierkes, Julian, and …" closes an inverted name; MENDEE is not inverted."""
+    items = [post("m", "UB Dialogue Initiatives", [MJ, JD], 2018, 3)]
+    assert text(bib("author-date", items)[0][1]).startswith(
+        "MENDEE Jargalsaikhan and Julian Dierkes. 2018."
+    )
+    assert text(bib("notes-bibliography", items)[0][1]).startswith(
+        "MENDEE Jargalsaikhan and Julian Dierkes. “UB Dialogue Initiatives.”"
+    )
+    three = [post("t", "Trilateral", [MJ, JD, CN], 2018)]
+    assert text(bib("author-date", three)[0][1]).startswith(
+        "MENDEE Jargalsaikhan, Julian Dierkes, and Chimguundari N. 2018."
+    )

@@ -114,7 +114,10 @@ def name_list(
     if len(shown) < count:
         sep = ", " if len(shown) > 1 else " "
         return ", ".join(rendered) + sep + "et al."
-    return join_names(rendered, comma_before_and=sort_first)
+    # "Dierkes, Julian, and MENDEE Jargalsaikhan": the comma closes an inverted first name;
+    # a family-first name is never inverted, so "MENDEE Jargalsaikhan and Julian Dierkes".
+    inverted = sort_first and bool(shown) and not family_first(shown[0])
+    return join_names(rendered, comma_before_and=inverted)
 
 
 def sort_key(text: str) -> str:
