@@ -51,13 +51,14 @@ def print_table(
 ) -> None:
     """A rich table on a terminal."""
     from rich.table import Table
+    from rich.text import Text
 
     stream = stream or sys.stdout
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     for i, header in enumerate(headers):
         table.add_column(header, overflow="fold", no_wrap=i == 0)
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))  # Text: "[bold]" in a title is not markup
     _console(stream).print(table)
 
 

@@ -9,6 +9,7 @@ file on disk is left exactly as it was.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import os
 import re
@@ -22,10 +23,10 @@ from mnkbib.document import Layout, scan
 from mnkbib.errors import MnkbibError, ParseError, StoreError, ValidationError
 from mnkbib.keys import is_valid_key
 from mnkbib.library import Changes, Library
-from mnkbib.locking import exclusive_lock
 from mnkbib.model import Entry, entry_from_raw, entry_to_raw
-from mnkbib.yamlemit import emit_entry
-from mnkbib.yamlsafe import LineDict, load_text
+
+# PyYAML, the emitter and filelock are imported where they are used: a read served by
+# the cache (mnkbib.cache) needs none of them, and start-up is most of such a command.
 
 SCHEMA_VERSION = 1
 HEADER = """\
@@ -107,6 +108,8 @@ def parse_entry(key: str, raw: Any, source: str, line: int | None) -> Entry:
     try:
         return entry_from_raw(key, raw, key)
     except ValidationError as exc:
+        from mnkbib.yamlsafe import LineDict
+
         field_line = line
         if isinstance(raw, LineDict):
             field = getattr(exc, "field", None)
@@ -116,6 +119,8 @@ def parse_entry(key: str, raw: Any, source: str, line: int | None) -> Entry:
 
 def parse_library(text: str, source: str) -> Snapshot:
     """Parse and validate a whole library file."""
+    from mnkbib.yamlsafe import LineDict, load_text
+
     try:
         data = load_text(text, source=source)
     except ParseError:
@@ -166,6 +171,8 @@ def render(snapshot: Snapshot, changes: Changes, source: str) -> str:
             f"{source}: entries are not written one block per key, so they cannot be edited "
             "line by line; run `mnkbib fmt` once to rewrite the file in mnkbib's layout"
         )
+    from mnkbib.yamlemit import emit_entry
+
     lines = layout.lines
     eol = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     indent = layout.indent
@@ -176,15 +183,23 @@ def render(snapshot: Snapshot, changes: Changes, source: str) -> str:
         return text.replace("\n", eol) if eol != "\n" else text
 
     out: list[str] = []
-    starts = {b.start: b for b in layout.blocks}
+    starts = {
+        b.start: b for b in layout.blocks if b.key in changes.removed or b.key in changes.replaced
+    }
     insert_at = (
         layout.blocks[-1].end
         if layout.blocks
         else (layout.entries_line + 1 if layout.entries_line is not None else len(lines))
     )
+    # The lines between these places are copied in bulk (100,000 entries are 2.5M lines).
+    stops = sorted({*starts, insert_at, len(lines), layout.entries_line or 0})
     added = "".join(block(e) for e in changes.added.values())
     i = 0
     while i <= len(lines):
+        stop = stops[bisect.bisect_left(stops, i)]
+        if stop > i:
+            out.append("".join(lines[i:stop]))
+            i = stop
         if i == insert_at and added:
             if out and not out[-1].endswith("\n"):
                 out[-1] += eol
@@ -217,6 +232,8 @@ def render(snapshot: Snapshot, changes: Changes, source: str) -> str:
 
 def check_block(entry: Entry, text: str, source: str) -> None:
     """Read back what the emitter wrote: a bug there must never reach the disk."""
+    from mnkbib.yamlsafe import load_text
+
     try:
         data = load_text(text, source=source)
         again = entry_from_raw(entry.key, data[entry.key], entry.key)
@@ -274,6 +291,14 @@ def atomic_write(path: Path, text: str) -> None:
         pass
 
 
+def remove_stale_temp_files(path: Path) -> None:
+    """Delete ``.NAME.*.tmp`` files a killed writer left behind (call with the lock held:
+    then no live writer can own one)."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
 class Store:
     """One library file."""
 
@@ -295,12 +320,19 @@ class Store:
         """Lock, read fresh, let the caller change the library, write only the changes."""
         if not self.path.is_file():
             read_text(self.path)  # the StoreError for a missing library or a directory
+        from mnkbib.locking import exclusive_lock
+
         with exclusive_lock(self.path, on_wait=on_wait):
+            remove_stale_temp_files(self.path)
             snap = self.snapshot()
             library = Library(snap.entries)
             yield library
             if library.changes:
                 text = render(snap, library.changes, self.source)
+                if not os.stat(self.path).st_mode & 0o222:
+                    raise StoreError(
+                        f"{self.source}: the library file is read-only; the library is unchanged"
+                    )
                 atomic_write(self.path, text)
                 from mnkbib.cache import remember
 
@@ -319,6 +351,9 @@ class Store:
 
 def format_library(store: Store, *, dry_run: bool = False) -> bool:
     """Rewrite the file in canonical layout; True if that changes it."""
+    from mnkbib.locking import exclusive_lock
+    from mnkbib.yamlemit import emit_entry
+
     with exclusive_lock(store.path):
         text = read_text(store.path)
         snap = parse_library(text, store.source)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from mnkbib.cli import admin, entries, io, listing
+from mnkbib.cli import admin, entries, git, io, listing
 from mnkbib.cli.common import MnkbibGroup, Obj
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -40,7 +40,7 @@ def cli(ctx: click.Context, library: str | None) -> None:
     ctx.obj = Obj(library)
 
 
-for module in (admin, entries, listing, io):
+for module in (admin, entries, listing, io, git):
     for command in module.COMMANDS:
         cli.add_command(command)
 

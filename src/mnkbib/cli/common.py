@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -86,10 +87,18 @@ def entry_json(entry: Any) -> dict[str, Any]:
     return {"key": entry.key, "label": label(entry), **entry_to_raw(entry)}
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """A cell for a terminal or a tab-separated line: tabs and newlines become spaces; other
+    control characters (escape sequences that would drive a terminal) are shown as ``\\x1b``."""
+    text = text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def tsv(rows: Iterable[Sequence[str]]) -> str:
-    return "".join(
-        "\t".join(c.replace("\t", " ").replace("\n", " ") for c in row) + "\n" for row in rows
-    )
+    return "".join("\t".join(printable(c) for c in row) + "\n" for row in rows)
 
 
 def read_input(path: str) -> tuple[str, str]:

@@ -208,6 +208,8 @@ def edit(obj: Any, key: str) -> None:
             edited = click.edit(text, extension=".yaml", require_save=True)
         except click.ClickException as exc:
             raise MnkbibError(f"the editor failed ({exc.message}); {key} unchanged") from None
+        except UnicodeDecodeError:
+            raise MnkbibError(f"the edited text is not UTF-8; {key} unchanged") from None
         if edited is None:
             info(f"Not saved; {key} unchanged.")
             return

@@ -144,7 +144,12 @@ def git_setup(obj: Any, pattern: str | None) -> None:
     """
     library = Path(os.path.abspath(obj.location.path))
     start = library.parent if library.parent.is_dir() else Path.cwd()
-    root = Path(_git(start, "rev-parse", "--show-toplevel").strip())
+    try:
+        root = Path(_git(start, "rev-parse", "--show-toplevel").strip())
+    except MnkbibError as exc:
+        raise MnkbibError(
+            f"{library}: not in a git repository (run `git init` there first): {exc.message}"
+        ) from None
     if pattern is None:
         pattern = _pattern(library, root)
     pattern = pattern.strip()

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from mnkbib.cli.common import emit, emit_json, entry_json, info, pass_obj, tsv
+from mnkbib.cli.common import emit, emit_json, entry_json, info, pass_obj, printable, tsv
 
 
 def filter_options(func: Any) -> Any:
@@ -101,7 +101,8 @@ def render_entries(entries: list[Any], *, as_json: bool, keys_only: bool) -> Non
     elif is_tty() and len(entries) <= MAX_TABLE_ROWS:
         from mnkbib.console import print_table
 
-        print_table(["key", "date", "authors", "title", "container"], [_row(e) for e in entries])
+        rows = [[printable(c) for c in _row(e)] for e in entries]
+        print_table(["key", "date", "authors", "title", "container"], rows)
         info(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
     else:
         emit(tsv(_row(e) for e in entries))
@@ -142,7 +143,9 @@ def authors(obj: Any, as_json: bool) -> None:
     if is_tty():
         from mnkbib.console import print_table
 
-        print_table(["person", "entries", "also written"], rows)
+        print_table(
+            ["person", "entries", "also written"], [[printable(c) for c in r] for r in rows]
+        )
     else:
         emit(tsv(rows))
 
