@@ -1,0 +1,260 @@
+"""LaTeX text <-> Unicode for BibTeX fields, with pylatexenc.
+
+Decoding turns accents and commands into Unicode (``Bostr\\"{o}m`` -> ``Boström``,
+``--`` -> ``–``); a command pylatexenc does not know is kept as text and reported.
+Encoding is the inverse for classic BibTeX (ASCII with ``{\\"u}`` braces) or escapes
+only LaTeX's special characters for BibLaTeX (UTF-8). Each ``encode`` result decodes
+back to the same text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latexencode import UnicodeToLatexEncoder
+from pylatexenc.latexwalker import LatexMacroNode
+
+# Characters that need decoding at all: without these a field is plain text.
+_NEEDS_DECODING = re.compile(r"[\\{}~$]|--|``|''|!`|\?`")
+
+
+class _Decoder(LatexNodes2Text):  # type: ignore[misc]
+    """latex2text that keeps unknown commands as text instead of dropping them."""
+
+    unknown: list[str]
+
+    def macro_node_to_text(self, node: LatexMacroNode) -> str:
+        if self.latex_context.get_macro_spec(node.macroname) is None:
+            self.unknown.append(node.macroname)
+            return str(node.latex_verbatim())
+        return str(super().macro_node_to_text(node))
+
+
+def _context() -> object:
+    db = get_default_latex_context_db()
+    db = db.filter_context(keep_categories=None) if hasattr(db, "filter_context") else db
+    extra = [
+        MacroTextSpec("textasciicircum", "^"),
+        MacroTextSpec("textasciitilde", "~"),
+        MacroTextSpec("textbackslash", "\\"),
+        MacroTextSpec("textbar", "|"),
+        MacroTextSpec("textbraceleft", "{"),
+        MacroTextSpec("textbraceright", "}"),
+        MacroTextSpec("textless", "<"),
+        MacroTextSpec("textgreater", ">"),
+        MacroTextSpec("url", "%s"),
+        MacroTextSpec("href", "%(2)s"),
+        MacroTextSpec("noopsort", ""),
+        MacroTextSpec("relax", ""),
+        MacroTextSpec("textsc", "%s"),
+        MacroTextSpec("NoCaseChange", "%s"),
+    ]
+    db.add_context_category("mnkbib", macros=extra, prepend=True)
+    return db
+
+
+_DB = _context()
+
+
+_QUOTE_COMMANDS = re.compile(r"\\(?:mkbibquote|enquote)\s*\{([^{}]*)\}")
+
+
+def decode(text: str) -> tuple[str, list[str]]:
+    """Unicode text for a LaTeX field value and the unknown commands kept as text."""
+    if not _NEEDS_DECODING.search(text):
+        return text, []
+    if "quote" in text:
+        text = _QUOTE_COMMANDS.sub(r"``\1''", text)
+    return _decode(text)
+
+
+@lru_cache(maxsize=8192)
+def _decode(text: str) -> tuple[str, list[str]]:
+    decoder = _Decoder(latex_context=_DB, math_mode="verbatim", strict_latex_spaces=True)
+    decoder.unknown = []
+    try:
+        out = decoder.latex_to_text(text)
+    except Exception:  # pragma: no cover - pylatexenc is tolerant; be safe on hostile input
+        return text, []
+    return str(out), list(decoder.unknown)
+
+
+# ---------------------------------------------------------------------------
+# Encoding
+
+_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    # BibTeX counts \{ and \} as braces too: a lone one would end the field.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "\u00a0": "~",
+    "–": "--",
+    "—": "---",
+    "“": "``",
+    "”": "''",
+}
+# Sequences that decoding would turn into something else if written as they are.
+_ENCODER = UnicodeToLatexEncoder(
+    non_ascii_only=True,
+    replacement_latex_protection="braces-all",
+    unknown_char_policy="keep",
+    unknown_char_warning=False,
+)
+# Scripts LaTeX cannot set without extra fonts: keep them as UTF-8 (and warn).
+_KEEP_UTF8 = re.compile(
+    r"[\u0370-\u03ff\u0400-\u052f\u0590-\u08ff\u0e00-\u0eff\u1100-\u11ff\u1800-\u18af"
+    r"\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
+
+
+_ESCAPE_RE = re.compile(r"--|``|''|!`|\?`|[\\{}&%$#_~^\u00a0–—“”]")
+
+
+def _escape_one(m: re.Match[str]) -> str:
+    token = m.group()
+    if len(token) == 2:  # a ligature decoding would merge: keep its two characters apart
+        return token[0] + "{}" + token[1]
+    return _SPECIALS[token]
+
+
+def escape(text: str) -> str:
+    """LaTeX's special characters escaped; everything else as it is (UTF-8 BibLaTeX)."""
+    return _ESCAPE_RE.sub(_escape_one, text)
+
+
+def encode_ascii(text: str) -> tuple[str, set[str]]:
+    """Classic BibTeX: ASCII with ``{\\"u}``; returns the characters kept in UTF-8."""
+    escaped = escape(text)
+    if escaped.isascii():
+        return escaped, set()
+    out: list[str] = []
+    kept: set[str] = set()
+    for ch in escaped:
+        if ch.isascii():
+            out.append(ch)
+        elif _KEEP_UTF8.match(ch):
+            out.append(ch)
+            kept.add(ch)
+        else:
+            latex = _encode_char(ch)
+            if latex == ch:
+                kept.add(ch)
+            out.append(latex)
+    return "".join(out), kept
+
+
+@lru_cache(maxsize=4096)
+def _encode_char(ch: str) -> str:
+    latex = str(_ENCODER.unicode_to_latex(ch))
+    if latex == ch:
+        latex = _accented(ch)
+    # Only accept an encoding that decodes back to the same character.
+    return latex if latex != ch and decode(latex)[0] == ch else ch
+
+
+_MARKS = {
+    "\u0300": "`",
+    "\u0301": "'",
+    "\u0302": "^",
+    "\u0303": "~",
+    "\u0304": "=",
+    "\u0306": "u",
+    "\u0307": ".",
+    "\u0308": '"',
+    "\u030a": "r",
+    "\u030b": "H",
+    "\u030c": "v",
+    "\u0323": "d",
+    "\u0327": "c",
+    "\u0328": "k",
+    "\u0331": "b",
+}
+_ABOVE = set("\u0300\u0301\u0302\u0303\u0304\u0306\u0307\u0308\u030a\u030b\u030c")
+
+
+def _accented(ch: str) -> str:
+    """``ọ`` -> ``{\\d{o}}``: a base letter and combining accents LaTeX has commands for."""
+    parts = unicodedata.normalize("NFD", ch)
+    base, marks = parts[0], parts[1:]
+    if not base.isascii() or not base.isalpha() or not marks:
+        return ch
+    if any(m not in _MARKS for m in marks):
+        return ch
+    latex = {"i": "\\i", "j": "\\j"}.get(base, base) if marks[0] in _ABOVE else base
+    for mark in marks:
+        latex = "\\" + _MARKS[mark] + "{" + latex + "}"
+    return "{" + latex + "}"
+
+
+# ---------------------------------------------------------------------------
+# Case protection in titles
+
+_WORD = re.compile(r"[^\s]+")
+
+
+@lru_cache(maxsize=65536)
+def protect_case(encoded: str, plain: str, *, whole: bool = False) -> str:
+    """Brace the words a style would lower-case: words with a capital after the first
+    word (``{Mongolia}``), acronyms and mixed case anywhere (``{UN}``, ``{iPod}``);
+    ``whole`` braces the whole title (non-English titles).
+
+    ``encoded`` is the LaTeX of ``plain``; words are found in ``encoded`` and their
+    braces never split a command.
+    """
+    if whole:
+        return "{" + encoded + "}" if encoded else encoded
+    if not any(c.isupper() for c in plain):
+        return encoded
+    out: list[str] = []
+    pos = 0
+    first = True
+    for m in _WORD.finditer(encoded):
+        word = m.group()
+        out.append(encoded[pos : m.start()])
+        pos = m.end()
+        text = decode(word)[0] if ("\\" in word or "{" in word) else word
+        letters = [c for c in text if c.isalpha()]
+        if letters and _needs_protection(text, letters, first) and _balanced(word):
+            out.append("{" + word + "}")
+        else:
+            out.append(word)
+        if letters:
+            first = False
+    out.append(encoded[pos:])
+    return "".join(out)
+
+
+def _needs_protection(text: str, letters: list[str], first: bool) -> bool:
+    if not any(c.isupper() for c in letters):
+        return False
+    if first:
+        return any(c.isupper() for c in letters[1:])
+    return True
+
+
+def _balanced(word: str) -> bool:
+    depth = 0
+    i = 0
+    while i < len(word):
+        ch = word[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+        i += 1
+    return depth == 0 and not word.endswith("\\")
