@@ -340,7 +340,7 @@ def test_tag_adds_and_removes(lib: Path) -> None:
     assert result.exit_code == 0, result.output
     for key in ("dierkes2018call", "dierkes2018thoughts"):
         data = json.loads(run(lib, "show", "--json", key).stdout)[0]
-        assert data["tags"] == ["mongolia", "trump-kim-summit", "summit"]
+        assert data["tags"] == ["mongolia", "trump-kim-summit", "recent-writing", "summit"]
 
 
 def test_rm_with_yes_removes_only_that_block(lib: Path) -> None:

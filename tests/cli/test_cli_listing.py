@@ -154,7 +154,7 @@ def test_list_json(lib: Path) -> None:
                 {"relation": "translation", "language": "en"},
                 {"relation": "translation", "language": "ru"},
             ],
-            "tags": ["mongolia", "north-korea", "trump-kim-summit"],
+            "tags": ["mongolia", "north-korea", "trump-kim-summit", "recent-writing"],
         }
     ]
 

@@ -127,6 +127,8 @@ def export(obj: Any, fmt: str | None, output: str | None, **opts: Any) -> None:
     """
     from mnkbib.formats import get_format
 
+    if output and output != "-" and Path(output).is_dir():
+        raise MnkbibError(f"{output}: is a directory")
     entries = selected(obj, opts)
     if opts["csl"]:
         text = _csl_export(entries, opts)
@@ -145,10 +147,7 @@ def export(obj: Any, fmt: str | None, output: str | None, **opts: Any) -> None:
     if output and output != "-":
         from mnkbib.store import atomic_write
 
-        target = Path(output)
-        if target.is_dir():
-            raise MnkbibError(f"{output}: is a directory")
-        atomic_write(target, text)
+        atomic_write(Path(output), text)
         info(f"Wrote {len(entries)} entr{'y' if len(entries) == 1 else 'ies'} to {output}")
     else:
         emit(text)
@@ -220,6 +219,8 @@ def import_(
         for problem in result.problems:
             where = f"{name}:{problem.line}" if problem.line else name
             warn(f"{where}: {problem.message}")
+        if not result.entries:
+            raise MnkbibError(f"{name}: no entries could be read; nothing imported")
         entries.extend(result.entries)
     store = obj.store()
     if dry_run:
