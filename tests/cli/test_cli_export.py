@@ -54,12 +54,24 @@ def test_markdown_list_grouped_by_container(lib: Path) -> None:
         (["dierkes2018reasons"], "(Dierkes and MENDEE 2018a)\n"),
         (["dierkes2018reasons", "--page", "12"], "(Dierkes and MENDEE 2018a, 12)\n"),
         (["dierkes2018reasons", "--narrative"], "Dierkes and MENDEE (2018a)\n"),
-        (["dierkes2018reasons", "dierkes2018mongolia", "dierkes2018call"], "(Dierkes and MENDEE 2018a, 2018f; Dierkes 2018d)\n"),
+        (
+            ["dierkes2018reasons", "dierkes2018mongolia", "dierkes2018call"],
+            "(Dierkes and MENDEE 2018a, 2018f; Dierkes 2018d)\n",
+        ),
         (["mendee2018ub"], "(MENDEE and Dierkes 2018)\n"),
         (["dierkes2017mongolia"], "(Dierkes and Chimguundari 2017)\n"),
-        (["dierkes2018trump", "--note", "full"], "Julian Dierkes, “Trump, Kim … und die Mongolei?” [Trump, Kim … and Mongolia?], Internationale Politik und Gesellschaft, March 2018.\n"),
-        (["dierkes2018trump", "--note", "short", "--page", "3"], "Dierkes, “Trump, Kim … und die Mongolei?” 3.\n"),
-        (["dierkes2018call", "--to", "html", "--note", "full"], "Julian Dierkes, “What to Call a Trump-Kim Summit?” <em>Mongolia Focus</em>, March 2018.\n"),
+        (
+            ["dierkes2018trump", "--note", "full"],
+            "Julian Dierkes, “Trump, Kim … und die Mongolei?” [Trump, Kim … and Mongolia?], Internationale Politik und Gesellschaft, March 2018.\n",
+        ),
+        (
+            ["dierkes2018trump", "--note", "short", "--page", "3"],
+            "Dierkes, “Trump, Kim … und die Mongolei?” 3.\n",
+        ),
+        (
+            ["dierkes2018call", "--to", "html", "--note", "full"],
+            "Julian Dierkes, “What to Call a Trump-Kim Summit?” <em>Mongolia Focus</em>, March 2018.\n",
+        ),
     ],
 )
 def test_cite(lib: Path, args: list[str], expected: str) -> None:
@@ -93,7 +105,11 @@ def test_export_format_from_output_suffix_and_atomic_file(lib: Path, tmp_path: P
     assert result.stderr == f"Wrote 1 entry to {out}\n"
     items = json.loads(out.read_text(encoding="utf-8"))
     assert [i["id"] for i in items] == ["dierkes2018tuukhen"]
-    assert items[0]["author"][1] == {"family": "MENDEE", "given": "Jargalsaikhan", "static-ordering": True}
+    assert items[0]["author"][1] == {
+        "family": "MENDEE",
+        "given": "Jargalsaikhan",
+        "static-ordering": True,
+    }
 
 
 def test_export_yaml_is_a_library(lib: Path, tmp_path: Path) -> None:
@@ -105,8 +121,16 @@ def test_export_yaml_is_a_library(lib: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["export"], 2, "Error: give -f/--format (bibtex, biblatex, csl-json, csl-yaml, ris, yaml, chicago, markdown) or -o FILE\n"),
-        (["export", "-o", "refs.docx"], 2, "Error: cannot tell the format from 'refs.docx'; give -f/--format\n"),
+        (
+            ["export"],
+            2,
+            "Error: give -f/--format (bibtex, biblatex, csl-json, csl-yaml, ris, yaml, chicago, markdown) or -o FILE\n",
+        ),
+        (
+            ["export", "-o", "refs.docx"],
+            2,
+            "Error: cannot tell the format from 'refs.docx'; give -f/--format\n",
+        ),
         (["export", "-f", "word"], 2, None),
         (["cite", "dierkes2018reasons", "--style", "author-date", "--note", "full"], 2, None),
     ],
@@ -137,4 +161,7 @@ def test_csl_style_through_pandoc(lib: Path) -> None:
 
 def test_csl_missing_file(lib: Path, tmp_path: Path) -> None:
     result = run(lib, "export", "--csl", str(tmp_path / "none.csl"))
-    assert (result.exit_code, result.stderr) == (1, f"Error: {tmp_path / 'none.csl'}: no such CSL style file\n")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: {tmp_path / 'none.csl'}: no such CSL style file\n",
+    )
