@@ -40,6 +40,21 @@ def entry_from_text(text: str, *, source: str) -> Entry:
         raise ParseError(exc.message, source=source, line=line) from None
 
 
+def entries_from_text(text: str, *, source: str) -> list[Entry]:
+    """Several entries as edited text (``key:`` blocks at column 0); keys may be empty."""
+    data = load_text(text, source=source)
+    if not isinstance(data, dict) or not data:
+        raise ParseError("expected entries: `key:` followed by their fields", source=source)
+    out = []
+    for key, raw in data.items():
+        try:
+            out.append(entry_from_raw(key, raw, key))
+        except ValidationError as exc:
+            line = raw.lines.get(exc.field) if isinstance(raw, LineDict) and exc.field else None
+            raise ParseError(exc.message, source=source, line=line) from None
+    return out
+
+
 def parse_assignment(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     name = name.strip()

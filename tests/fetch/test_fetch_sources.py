@@ -48,7 +48,6 @@ CROSSREF_ITEM: dict[str, Any] = {
     "URL": "https://doi.org/10.1038/s41586-020-2649-2",
     "language": "en",
     "abstract": NUMPY_ABSTRACT,
-    "source": "Crossref",
 }
 DATACITE_ITEM: dict[str, Any] = {
     "type": "dataset",

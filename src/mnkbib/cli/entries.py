@@ -109,31 +109,65 @@ def add(obj: Any, sources: tuple[str, ...], **opts: Any) -> None:
         info(note)
     from mnkbib.editing import entry_to_text
 
+    if opts["dry_run"] or built.fetched:
+        built.entries = _with_proposed_keys(built.entries, library)
     if opts["dry_run"]:
-        from mnkbib.keys import generate_key
-
-        taken = set(library.keys()) if library is not None else set()
         for entry in built.entries:
-            key = entry.key if entry.key and entry.key not in taken else generate_key(entry, taken)
-            taken.add(key)
-            emit(entry_to_text(entry.renamed(key)))
+            emit(entry_to_text(entry))
         return
     if built.fetched and not opts["yes"] and sys.stdin.isatty():
-        for entry in built.entries:
-            info(entry_to_text(entry))
-        if not click.confirm(
-            f"Add {len(built.entries)} entr{'y' if len(built.entries) == 1 else 'ies'}?",
-            default=True,
-            err=True,
-        ):
+        entries = _confirm_fetched(built.entries)
+        if not entries:
             info("Nothing added.")
             return
+        built.entries = entries
     with store.edit(on_wait=on_wait) as lib:
         outcome = add_entries(lib, built.entries, opts["on_duplicate"])
     for line in outcome.messages:
         info(line)
     for key in outcome.added:
         emit(key + "\n")
+
+
+def _with_proposed_keys(entries: list[Any], library: Any) -> list[Any]:
+    """Give keyless entries the keys `add` would give them (to show before adding)."""
+    from mnkbib.keys import generate_key
+
+    taken = set(library.keys()) if library is not None else set()
+    out = []
+    for entry in entries:
+        key = entry.key if entry.key and entry.key not in taken else generate_key(entry, taken)
+        taken.add(key)
+        out.append(entry.renamed(key))
+    return out
+
+
+def _confirm_fetched(entries: list[Any]) -> list[Any]:
+    """Show fetched entries on a terminal; add, skip, or edit them first (y/n/e)."""
+    from mnkbib.editing import entries_from_text, entry_to_text
+
+    text = "".join(entry_to_text(e) for e in entries)
+    while True:
+        info(text)
+        n = len(entries)
+        answer = click.prompt(
+            f"Add {n} entr{'y' if n == 1 else 'ies'}? yes, no, or edit first",
+            type=click.Choice(["y", "n", "e"]),
+            default="y",
+            err=True,
+        )
+        if answer == "y":
+            return entries
+        if answer == "n":
+            return []
+        edited = click.edit(text, extension=".yaml")
+        if edited is None:
+            continue
+        try:
+            entries = entries_from_text(edited, source="edited entries")
+            text = edited
+        except (ParseError, ValidationError) as exc:
+            info(f"Error: {exc.message}")
 
 
 def _prompt_missing(request: Any) -> None:

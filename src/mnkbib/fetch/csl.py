@@ -173,7 +173,6 @@ TEXT_VARIABLES = frozenset(
         "reviewed-title",
         "scale",
         "section",
-        "source",
         "status",
         "supplement",
         "title",
