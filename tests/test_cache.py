@@ -1,0 +1,417 @@
+"""The parsed-library cache: never stale, never trusted when damaged, re-parses little."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mnkbib import cache, store
+from mnkbib.document import scan
+from mnkbib.errors import ParseError
+from mnkbib.model import entry_from_raw, entry_to_raw
+from mnkbib.store import HEADER, Store, parse_library
+from mnkbib.yamlemit import emit_entry
+
+NAMES = [
+    {"family": "Dierkes", "given": "Julian"},
+    {"family": "MENDEE", "given": "Jargalsaikhan", "family-first": True},
+    {"family": "Жаргалсайхан", "given": "Мэндээ"},
+    {"family": "毛", "given": "泽东", "family-first": True},
+    {"family": "Berg", "given": "Anna", "particle": "van der"},
+]
+
+
+def make_text(n: int) -> str:
+    blocks = []
+    for i in range(n):
+        raw: dict[str, Any] = {
+            "type": "article-journal" if i % 2 else "book",
+            "title": f"Title number {i:04d}",
+            "author": [NAMES[i % len(NAMES)], NAMES[(i + 2) % len(NAMES)]],
+            "date": f"{1990 + i % 30}-0{1 + i % 9}",
+            "tags": ["mongolia", f"t{i % 3}"],
+        }
+        if i % 3 == 0:
+            raw["abstract"] = f"An abstract\nover two lines ({i})."
+        entry = entry_from_raw(f"key{i:04d}", raw)
+        blocks.append(emit_entry(entry.key, entry_to_raw(entry)))
+    return HEADER + "".join(blocks)
+
+
+@pytest.fixture
+def lib(tmp_path: Path) -> Path:
+    path = tmp_path / "library.yaml"
+    path.write_text(make_text(40), encoding="utf-8")
+    return path
+
+
+class Counter:
+    """Counts whole-file parses and single-entry parses."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.files = 0
+        self.entries = 0
+        real_library, real_entry = store.parse_library, store.parse_entry
+
+        def parse_library_counted(text: str, source: str) -> store.Snapshot:
+            self.files += 1
+            return real_library(text, source)
+
+        def parse_entry_counted(*args: Any) -> Any:
+            self.entries += 1
+            return real_entry(*args)
+
+        monkeypatch.setattr(store, "parse_library", parse_library_counted)
+        monkeypatch.setattr(store, "parse_entry", parse_entry_counted)
+
+    def reset(self) -> None:
+        self.files = self.entries = 0
+
+
+@pytest.fixture
+def count(monkeypatch: pytest.MonkeyPatch) -> Counter:
+    return Counter(monkeypatch)
+
+
+def fresh(path: Path) -> store.Snapshot:
+    """What an uncached parse gives."""
+    return parse_library(path.read_bytes().decode("utf-8"), str(path))
+
+
+def read(path: Path) -> store.Snapshot:
+    cache._LAST.clear()  # as in a new process
+    return Store(path).snapshot()
+
+
+def assert_same(path: Path, snap: store.Snapshot) -> None:
+    expected = fresh(path)
+    assert list(snap.entries) == list(expected.entries)
+    assert snap.entries == expected.entries
+    assert snap.text == expected.text
+    assert snap.layout == scan(expected.text)
+
+
+def cache_is_valid(path: Path) -> bool:
+    state = cache.load_state(path)
+    return state is not None and state.digest == cache.content_digest(path.read_bytes())
+
+
+# ---------------------------------------------------------------------------
+# Warm reads and edits
+
+
+def test_second_read_parses_nothing(lib: Path, count: Counter) -> None:
+    first = read(lib)
+    assert count.files == 1
+    assert cache_is_valid(lib)
+    count.reset()
+    second = read(lib)
+    assert (count.files, count.entries) == (0, 0)
+    assert second.entries == first.entries
+    assert_same(lib, second)
+
+
+def test_cache_lives_in_xdg_cache_home(lib: Path) -> None:
+    read(lib)
+    base, head = cache.cache_files(lib)
+    assert base.exists() and head.exists()
+    assert str(base).startswith(os.environ["XDG_CACHE_HOME"])
+
+
+def test_hand_edit_reparses_only_that_block(lib: Path, count: Counter) -> None:
+    read(lib)
+    text = lib.read_text(encoding="utf-8")
+    lib.write_text(text.replace("Title number 0007", "A new title for seven"), encoding="utf-8")
+    count.reset()
+    snap = read(lib)
+    assert (count.files, count.entries) == (0, 1)
+    assert snap.entries["key0007"].title == "A new title for seven"
+    assert_same(lib, snap)
+    count.reset()
+    assert read(lib).entries == snap.entries
+    assert (count.files, count.entries) == (0, 0)
+
+
+def test_same_size_edit_with_mtime_restored_is_seen(lib: Path) -> None:
+    read(lib)
+    st = lib.stat()
+    text = lib.read_text(encoding="utf-8")
+    edited = text.replace("Title number 0012", "Title number 0021")
+    assert len(edited) == len(text)
+    lib.write_text(edited, encoding="utf-8")
+    os.utime(lib, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert lib.stat().st_size == st.st_size and lib.stat().st_mtime_ns == st.st_mtime_ns
+    snap = read(lib)
+    assert snap.entries["key0012"].title == "Title number 0021"
+    assert_same(lib, snap)
+
+
+def test_write_by_another_process_is_seen(lib: Path) -> None:
+    read(lib)
+    code = (
+        "import sys, pathlib; p = pathlib.Path(sys.argv[1]); "
+        "p.write_text(p.read_text(encoding='utf-8').replace('Title number 0003', 'Other'), "
+        "encoding='utf-8')"
+    )
+    subprocess.run([sys.executable, "-c", code, str(lib)], check=True)
+    snap = read(lib)
+    assert snap.entries["key0003"].title == "Other"
+    assert_same(lib, snap)
+
+
+def test_checkout_of_an_older_version_is_seen(lib: Path) -> None:
+    old = lib.read_bytes()
+    old_mtime = lib.stat().st_mtime_ns - 10**10
+    lib.write_text(make_text(45).replace("Title number 0001", "Changed"), encoding="utf-8")
+    assert len(read(lib).entries) == 45
+    lib.write_bytes(old)  # what `git checkout` of the older commit does …
+    os.utime(lib, ns=(old_mtime, old_mtime))  # … with an older mtime
+    snap = read(lib)
+    assert len(snap.entries) == 40
+    assert snap.entries["key0001"].title == "Title number 0001"
+    assert_same(lib, snap)
+
+
+def test_many_changes_parse_the_whole_file(
+    lib: Path, count: Counter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "INCREMENTAL_MIN", 5)
+    read(lib)
+    lib.write_text(make_text(40).replace("Title number", "Title No."), encoding="utf-8")
+    count.reset()
+    snap = read(lib)
+    assert count.files == 1
+    assert_same(lib, snap)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(lambda t: t.replace("  key0005:", "# a comment\n\n  key0005:"), id="comment"),
+        pytest.param(lambda t: t + "  key9999:\n    type: book\n    title: Added\n", id="append"),
+        pytest.param(lambda t: t.replace("  key0009:\n", "  key0009:\n    note: hi\n"), id="field"),
+        pytest.param(
+            lambda t: t.replace(
+                "title: Title number 0004",
+                "title: Title number 0004\n    abstract: |+\n      kept\n\n",
+            ),
+            id="keep-chomping",
+        ),
+        pytest.param(lambda t: t.replace("mnkbib: 1", "mnkbib: 1\n# header note"), id="header"),
+        pytest.param(lambda t: t + "extra: footer\n", id="footer"),
+        pytest.param(lambda t: t.replace("\n", "\r\n"), id="crlf"),
+        pytest.param(lambda t: t.replace("key0002:", "key0003:"), id="duplicate-key"),
+        pytest.param(
+            lambda t: t.replace("title: Title number 0006", "title: [unclosed"), id="bad-yaml"
+        ),
+        pytest.param(lambda t: t.replace("type: book", "type: nonsense", 1), id="bad-type"),
+        pytest.param(lambda t: t.replace("    title: Title number 0008\n", ""), id="no-title-ok"),
+        pytest.param(lambda t: t.replace("Title number 0010", "Line\u2028break"), id="u2028"),
+        pytest.param(lambda t: HEADER.replace("entries:", "entries: {}"), id="empty"),
+    ],
+)
+def test_after_any_edit_the_result_is_what_a_parse_gives(lib: Path, edit: Any) -> None:
+    read(lib)
+    lib.write_bytes(edit(lib.read_bytes().decode("utf-8")).encode("utf-8"))
+    try:
+        expected = fresh(lib)
+    except ParseError as exc:
+        with pytest.raises(ParseError) as raised:
+            read(lib)
+        assert str(raised.value) == str(exc)
+        return
+    snap = read(lib)
+    assert snap.entries == expected.entries
+    assert list(snap.entries) == list(expected.entries)
+    assert snap.layout == scan(expected.text)
+    assert read(lib).entries == expected.entries  # and again, from the cache
+
+
+def test_edits_through_mnkbib_keep_the_cache_warm(lib: Path, count: Counter) -> None:
+    read(lib)
+    cache._LAST.clear()
+    s = Store(lib)
+    with s.edit() as library:
+        entry = library.get("key0004")
+        library.replace(entry.with_fields(title="Edited by mnkbib"))
+        library.remove("key0010")
+        library.add(
+            entry_from_raw("", {"type": "book", "title": "Added", "date": "2001"}), key="added2001"
+        )
+    assert cache_is_valid(lib)
+    count.reset()
+    snap = read(lib)
+    assert (count.files, count.entries) == (0, 0)
+    assert snap.entries["key0004"].title == "Edited by mnkbib"
+    assert "key0010" not in snap.entries and "added2001" in snap.entries
+    assert_same(lib, snap)
+
+
+# ---------------------------------------------------------------------------
+# Damaged caches
+
+
+def damage_corrupt(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    for i in range(len(data) // 2, len(data) // 2 + 64):
+        data[i] ^= 0x55
+    path.write_bytes(bytes(data))
+
+
+def damage_truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def damage_foreign(path: Path) -> None:
+    path.write_bytes(pickle.dumps({"not": "a cache"}))
+
+
+def damage_empty(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+@pytest.mark.parametrize("damage", [damage_corrupt, damage_truncate, damage_foreign, damage_empty])
+@pytest.mark.parametrize("which", [0, 1], ids=["base", "head"])
+def test_damaged_cache_is_ignored_and_rebuilt(lib: Path, damage: Any, which: int) -> None:
+    read(lib)
+    damage(cache.cache_files(lib)[which])
+    assert cache.load_state(lib) is None
+    assert_same(lib, read(lib))
+    assert cache_is_valid(lib)
+
+
+def test_cache_of_another_version_is_ignored(
+    lib: Path, monkeypatch: pytest.MonkeyPatch, count: Counter
+) -> None:
+    monkeypatch.setattr(cache, "_FINGERPRINT", "an older mnkbib")
+    read(lib)
+    monkeypatch.setattr(cache, "_FINGERPRINT", None)
+    assert cache.load_state(lib) is None
+    count.reset()
+    assert_same(lib, read(lib))
+    assert count.files == 1
+    assert cache_is_valid(lib)
+
+
+def test_head_of_another_base_is_ignored(lib: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    read(lib)
+    _, head = cache.cache_files(lib)
+    saved_head = head.read_bytes()
+    monkeypatch.setattr(cache, "INCREMENTAL_MIN", 5)
+    lib.write_text(make_text(30).replace("Title", "T"), encoding="utf-8")
+    read(lib)  # too many changes: a new base
+    head.write_bytes(saved_head)  # a head from before, beside the new base
+    assert cache.load_state(lib) is None
+    assert_same(lib, read(lib))
+
+
+def test_unwritable_cache_directory(
+    lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("x")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert_same(lib, read(lib))
+    assert_same(lib, read(lib))
+    with Store(lib).edit() as library:
+        library.remove("key0001")
+    assert "key0001" not in read(lib).entries
+
+
+def test_missing_library_error_is_unchanged(tmp_path: Path) -> None:
+    with pytest.raises(Exception, match="no such library"):
+        read(tmp_path / "nope.yaml")
+
+
+def test_not_utf8_error_is_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(HEADER.encode() + b"  k:\n    title: \xff\n")
+    with pytest.raises(ParseError, match="not UTF-8"):
+        read(path)
+
+
+# ---------------------------------------------------------------------------
+# Splitting into blocks: the same as document.scan
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        make_text(5),
+        make_text(3) + "# trailing comment\n\n",
+        make_text(3) + "footer: 1\n  more: 2\n",
+        make_text(3).rstrip("\n"),
+        make_text(3).replace("\n", "\r\n"),
+        HEADER,
+        HEADER.replace("entries:", "entries: {}"),
+        "mnkbib: 1\n",
+        "",
+        "entries:\n    deep:\n      type: book\n  # comment\n    next: x\n  shallow: y\n",
+        'entries:\n\n# c\n  a:\n    b: |\n\n      x\n   # not a comment\n  "quoted key": 1\n',
+        "entries:\nfooter: 1\n",
+    ],
+)
+def test_split_blocks_matches_scan(text: str) -> None:
+    assert_split_like_scan(text)
+
+
+def assert_split_like_scan(text: str) -> None:
+    data = text.encode("utf-8")
+    blocks = cache.split_blocks(data)
+    assert blocks is not None
+    layout = scan(text)
+    assert blocks.entries_line == layout.entries_line
+    assert blocks.empty_flow == layout.empty_flow
+    assert blocks.indent == layout.indent
+    assert blocks.section_end == layout.section_end
+    keys, starts, ends = blocks.lines(data)
+    assert keys == layout.keys
+    assert list(starts) == [b.start for b in layout.blocks]
+    assert list(ends) == [b.end for b in layout.blocks]
+
+
+LINES = [
+    "entries:",
+    "entries: {}",
+    "mnkbib: 1",
+    "",
+    " ",
+    "\t",
+    "# c",
+    "  # c",
+    "    # c",
+    "\t# c",
+    "  key:",
+    "  k2: v",
+    '  "q k": 1',
+    "  ü:",
+    "    type: book",
+    "    - x",
+    "      deep",
+    "   odd",
+    "footer: 1",
+    "\u3000",
+    "  \u3000x:",
+    "  #x:",
+    "  \tx:",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(LINES), max_size=25), st.booleans())
+def test_split_blocks_matches_scan_on_any_lines(lines: list[str], final_newline: bool) -> None:
+    text = "\n".join(lines) + ("\n" if final_newline and lines else "")
+    assert_split_like_scan(text)
+
+
+def test_split_blocks_declines_other_line_breaks() -> None:
+    assert cache.split_blocks(b"entries:\n  a: 1\r  b: 2\n") is None
+    assert cache.split_blocks("entries:\n  a: x\u2028y\n".encode()) is None
