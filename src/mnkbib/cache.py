@@ -48,7 +48,7 @@ import sys
 import tempfile
 import zlib
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -563,9 +563,16 @@ def _state_from_parse(data: bytes, snap: Snapshot) -> State | None:
     return State(content_digest(data), len(data), blocks, digests, list(snap.entries.values()))
 
 
-def _incremental(previous: State, data: bytes, digest: bytes, source: str) -> State | None:
-    """Re-parse only the blocks whose text is not in ``previous``; None when that is not
-    known to give exactly what a whole-file parse gives."""
+def _incremental(
+    previous: State,
+    data: bytes,
+    digest: bytes,
+    source: str,
+    fresh: Mapping[bytes, Entry] | None = None,
+) -> State | None:
+    """Re-parse only the blocks whose text is not in ``previous`` (nor in ``fresh``: blocks
+    mnkbib just wrote and read back); None when that is not known to give exactly what a
+    whole-file parse gives."""
     from mnkbib.store import parse_entry
     from mnkbib.yamlsafe import load_text
 
@@ -581,10 +588,14 @@ def _incremental(previous: State, data: bytes, digest: bytes, source: str) -> St
     pool = previous.pool()
     spans = blocks.spans()
     digests = [_block_digest(data[s:e]) for s, e in spans]
-    missing = [i for i, d in enumerate(digests) if d not in pool]
+    entries: list[Entry | None] = [pool.get(d) for d in digests]
+    if fresh:
+        for i, (s, e) in enumerate(spans):
+            if entries[i] is None:
+                entries[i] = fresh.get(data[s:e])
+    missing = [i for i, entry in enumerate(entries) if entry is None]
     if len(missing) > max(INCREMENTAL_MIN, INCREMENTAL_LIMIT * len(digests)):
         return None
-    entries: list[Entry | None] = [pool.get(d) for d in digests]
     if missing:
         parts = []
         for i in missing:
@@ -656,16 +667,23 @@ def _cached_parse(path: Path, source: str, parse: Callable[[str, str], Snapshot]
     return snap
 
 
-def remember(path: Path, text: str, entries: dict[str, Entry], previous: Snapshot) -> None:
+def remember(
+    path: Path,
+    text: str,
+    entries: dict[str, Entry],
+    previous: Snapshot,
+    fresh: Mapping[bytes, Entry] | None = None,
+) -> None:
     """After mnkbib wrote ``text`` to ``path``: bring the cache up to date, re-parsing only
-    the blocks that changed (so the cache holds exactly what a parse of the file gives)."""
+    the blocks that changed (so the cache holds exactly what a parse of the file gives).
+    ``fresh`` maps the bytes of blocks just written to the entries they read back as."""
     last = _LAST.pop(path, None)
     if last is None or last[1] is not previous:
         return
     try:
         data = text.encode("utf-8")
         with _quiet_gc():
-            new = _incremental(last[0], data, content_digest(data), str(path))
+            new = _incremental(last[0], data, content_digest(data), str(path), fresh)
             if new is None or [e.key for e in new.entries] != list(entries):
                 return
             save_state(path, new)

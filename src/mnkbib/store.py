@@ -165,6 +165,13 @@ def parse_library(text: str, source: str) -> Snapshot:
 
 def render(snapshot: Snapshot, changes: Changes, source: str) -> str:
     """The new file text: changed entries' lines replaced, the rest byte-identical."""
+    return render_checked(snapshot, changes, source)[0]
+
+
+def render_checked(
+    snapshot: Snapshot, changes: Changes, source: str
+) -> tuple[str, dict[bytes, Entry]]:
+    """``render``, and the new blocks' bytes mapped to the entries they read back as."""
     layout = snapshot.layout
     if layout.keys != list(snapshot.entries):
         raise StoreError(
@@ -177,9 +184,14 @@ def render(snapshot: Snapshot, changes: Changes, source: str) -> str:
     eol = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     indent = layout.indent
 
+    written: list[tuple[Entry, str]] = []
+
     def block(entry: Entry) -> str:
         text = emit_entry(entry.key, entry_to_raw(entry), indent)
-        check_block(entry, text, source)
+        written.append((entry, text))
+        return converted(text)
+
+    def converted(text: str) -> str:
         return text.replace("\n", eol) if eol != "\n" else text
 
     out: list[str] = []
@@ -227,22 +239,36 @@ def render(snapshot: Snapshot, changes: Changes, source: str) -> str:
                 continue
         out.append(lines[i])
         i += 1
-    return "".join(out)
+    agains = check_blocks(written, source)
+    fresh = {
+        converted(text).encode("utf-8"): e for (_, text), e in zip(written, agains, strict=True)
+    }
+    return "".join(out), fresh
 
 
-def check_block(entry: Entry, text: str, source: str) -> None:
-    """Read back what the emitter wrote: a bug there must never reach the disk."""
+def check_blocks(written: list[tuple[Entry, str]], source: str) -> list[Entry]:
+    """Read back what the emitter wrote (all blocks in one parse): a bug there must never
+    reach the disk. Returns the entries as read back."""
+    if not written:
+        return []
     from mnkbib.yamlsafe import load_text
 
     try:
-        data = load_text(text, source=source)
-        again = entry_from_raw(entry.key, data[entry.key], entry.key)
-    except (MnkbibError, KeyError, TypeError) as exc:  # pragma: no cover - emitter bug
-        raise StoreError(
-            f"internal error: entry {entry.key!r} would not read back ({exc})"
-        ) from None
-    if _plain(entry_to_raw(again)) != _plain(entry_to_raw(entry)):  # pragma: no cover
-        raise StoreError(f"internal error: entry {entry.key!r} would not read back the same")
+        data = load_text("".join(text for _, text in written), source=source)
+    except MnkbibError as exc:  # pragma: no cover - emitter bug
+        raise StoreError(f"internal error: new entries would not read back ({exc})") from None
+    agains = []
+    for entry, _ in written:
+        try:
+            again = entry_from_raw(entry.key, data[entry.key], entry.key)
+        except (MnkbibError, KeyError, TypeError) as exc:  # pragma: no cover - emitter bug
+            raise StoreError(
+                f"internal error: entry {entry.key!r} would not read back ({exc})"
+            ) from None
+        if _plain(entry_to_raw(again)) != _plain(entry_to_raw(entry)):  # pragma: no cover
+            raise StoreError(f"internal error: entry {entry.key!r} would not read back the same")
+        agains.append(again)
+    return agains
 
 
 def _plain(value: Any) -> Any:
@@ -328,7 +354,7 @@ class Store:
             library = Library(snap.entries)
             yield library
             if library.changes:
-                text = render(snap, library.changes, self.source)
+                text, fresh = render_checked(snap, library.changes, self.source)
                 if not os.stat(self.path).st_mode & 0o222:
                     raise StoreError(
                         f"{self.source}: the library file is read-only; the library is unchanged"
@@ -336,7 +362,7 @@ class Store:
                 atomic_write(self.path, text)
                 from mnkbib.cache import remember
 
-                remember(self.path, text, library.entries, snap)
+                remember(self.path, text, library.entries, snap, fresh)
 
     @staticmethod
     def init(path: Path | str) -> Path:

@@ -68,7 +68,47 @@ def decode(text: str) -> tuple[str, list[str]]:
         return text, []
     if "quote" in text:
         text = _QUOTE_COMMANDS.sub(r"``\1''", text)
+    fast = _decode_accents(text)
+    if fast is not None:
+        return fast, []
     return _decode(text)
+
+
+# The fast path: accents on single letters ({\"u}, \"{u}, \'e) and case-protecting braces
+# are most of what real files hold; pylatexenc's walker is ~100x slower on them. The result
+# is the same as pylatexenc's (tests/formats/test_latex_fast_path.py checks that); anything
+# else -- other commands, math, ties, dashes, quotes -- goes to pylatexenc.
+_COMBINING = {
+    '"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303",
+    "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
+    "c": "\u0327", "k": "\u0328", "r": "\u030a",
+}  # fmt: skip
+_ACCENT = re.compile(r"\{?\\([\"'`^~=.])\{?([A-Za-z])\}?\}?|\{?\\([uvHckr])\{([A-Za-z])\}\}?")
+_OTHER_LATEX = re.compile(r"[\\~$]|--|``|''|!`|\?`")
+
+
+def _accent(match: re.Match[str]) -> str:
+    mark, letter = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+    return unicodedata.normalize("NFC", letter + _COMBINING[mark])
+
+
+def _decode_accents(text: str) -> str | None:
+    out = _ACCENT.sub(_accent, text) if "\\" in text else text
+    if _OTHER_LATEX.search(out) or not _balanced(out):
+        return None
+    return out.replace("{", "").replace("}", "")
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 @lru_cache(maxsize=8192)
