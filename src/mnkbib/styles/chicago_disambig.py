@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from string import ascii_lowercase
 
 from .chicago_entry import Entry
-from .chicago_names import Name, family_first, initials, is_literal, name_list, person_key
+from .chicago_names import Name, initials, name_forms, name_list
 from .chicago_parts import creator
 
 
@@ -30,23 +30,25 @@ def _short_names(entry: Entry, names: Sequence[Name], shown: int) -> str:
 
 def add_given_names(entries: Sequence[Entry], names: dict[str, list[Name]]) -> None:
     by_family: dict[tuple[str, str], dict[tuple[str, str, str], Name]] = defaultdict(dict)
+    firsts = {key: name_forms(value[:1]) for key, value in names.items()}
     for entry in entries:
-        first = names[entry.id][:1]
-        if first and not is_literal(first[0]):
-            key = person_key(first[0])
-            by_family[key[:2]][key] = first[0]
+        first = firsts[entry.id]
+        if first and first[0][1].literal is None:
+            key = first[0][1].person
+            by_family[key[:2]][key] = first[0][0]
     expanded: dict[tuple[str, str, str], str] = {}
     for people in by_family.values():
         if len(people) < 2:
             continue
         short = {key: initials(str(name.get("given") or "")) for key, name in people.items()}
+        alike = Counter(short.values())  # people of one family with the same initials
         for key, name in people.items():
-            clash = sum(1 for other in short.values() if other == short[key]) > 1
+            clash = alike[short[key]] > 1
             expanded[key] = str(name.get("given") or "") if clash else short[key]
     for entry in entries:
-        first = names[entry.id][:1]
-        if first and not is_literal(first[0]) and not family_first(first[0]):
-            given = expanded.get(person_key(first[0]))
+        first = firsts[entry.id]
+        if first and first[0][1].literal is None and not first[0][1].family_first:
+            given = expanded.get(first[0][1].person)
             if given:
                 entry.givens = {0: given}
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from .chicago_dates import Date, parse_date
-from .chicago_names import Name
+from .chicago_names import NameList
 from .chicago_text import is_english, page_range, parse, title_case
 from .richtext import Italic, Link, Quoted, Rich, Seq, Text
 
@@ -55,27 +54,64 @@ def styled_title(value: str, english: bool) -> Rich:
     return title_case(rich) if english else rich
 
 
-@dataclass(eq=False)
+_UNSET: Any = object()
+
+
 class Entry:
-    """Read-only view of one CSL-JSON item."""
+    """Read-only view of one CSL-JSON item.
 
-    raw: Mapping[str, Any]
-    year_suffix: str = ""
-    givens: dict[int, str] = field(default_factory=dict)  # disambiguation: index -> initials
-    names_shown: int = 0  # disambiguation: names shown before "et al." in citations (0 = default)
-    memo: dict[object, Any] = field(default_factory=dict, repr=False)  # computed parts
+    The disambiguation fields (``year_suffix``, ``givens``, ``names_shown``) are set by
+    :mod:`.chicago_disambig`; ``memo`` keeps computed parts. What is read from ``raw`` is read
+    once (the item is not changed while an Entry lives).
+    """
+
+    __slots__ = (
+        "_accessed",
+        "_english",
+        "_issued",
+        "_names",
+        "_title_core",
+        "_url",
+        "givens",
+        "id",
+        "memo",
+        "names_shown",
+        "raw",
+        "type",
+        "year_suffix",
+    )
+
+    def __init__(
+        self,
+        raw: Mapping[str, Any],
+        year_suffix: str = "",
+        givens: dict[int, str] | None = None,
+        names_shown: int = 0,
+        memo: dict[object, Any] | None = None,
+    ) -> None:
+        self.raw = raw
+        self.year_suffix = year_suffix
+        self.givens: dict[int, str] = {} if givens is None else givens  # index -> initials
+        self.names_shown = names_shown  # names shown before "et al." in citations (0 = default)
+        self.memo: dict[object, Any] = {} if memo is None else memo  # computed parts
+        self.id = str(raw.get("id", ""))
+        self.type = str(raw.get("type") or "document")
+        # read on first use, like everything below (a malformed field fails only where used)
+        self._english: bool = _UNSET
+        self._issued: Date | None = _UNSET
+        self._names: dict[str, NameList] = {}
+        self._accessed: Date | None = _UNSET
+        self._title_core: Rich | None = _UNSET
+        self._url: str = _UNSET
+
+    def __repr__(self) -> str:
+        return f"Entry({self.raw!r}, year_suffix={self.year_suffix!r})"
 
     @property
-    def id(self) -> str:
-        return str(self.raw.get("id", ""))
-
-    @property
-    def type(self) -> str:
-        return str(self.raw.get("type") or "document")
-
-    @cached_property
     def english(self) -> bool:
-        return is_english(self.raw.get("language"))
+        if self._english is _UNSET:
+            self._english = is_english(self.raw.get("language"))
+        return self._english
 
     def has(self, key: str) -> bool:
         value = self.raw.get(key)
@@ -94,21 +130,34 @@ class Entry:
         value = self.string(key)
         return styled_title(value, self.english) if value else None
 
-    def names(self, role: str) -> list[Name]:
-        value = self.raw.get(role)
-        if not isinstance(value, Sequence) or isinstance(value, str):
-            return []
-        return [n for n in value if isinstance(n, Mapping)]
+    def names(self, role: str) -> NameList:
+        """The names of ``role`` (read once; callers do not change the list)."""
+        found = self._names.get(role)
+        if found is None:
+            value = self.raw.get(role)
+            if value is None or (
+                type(value) is not list
+                and (not isinstance(value, Sequence) or isinstance(value, str))
+            ):
+                found = NameList([])
+            else:
+                found = NameList([n for n in value if type(n) is dict or isinstance(n, Mapping)])
+            self._names[role] = found
+        return found
 
     # ------------------------------------------------------------------ dates
 
-    @cached_property
+    @property
     def issued(self) -> Date | None:
-        return parse_date(self.raw.get("issued"))
+        if self._issued is _UNSET:
+            self._issued = parse_date(self.raw.get("issued"))
+        return self._issued
 
-    @cached_property
+    @property
     def accessed(self) -> Date | None:
-        return parse_date(self.raw.get("accessed"))
+        if self._accessed is _UNSET:
+            self._accessed = parse_date(self.raw.get("accessed"))
+        return self._accessed
 
     def year(self) -> str:
         """'2018a', 'n.d.', 'n.d.-a'."""
@@ -118,13 +167,13 @@ class Entry:
 
     # ------------------------------------------------------------------ titles
 
-    @cached_property
+    @property
     def title_core(self) -> Rich | None:
         """The title words (romanized if a romanization is given), without quotes or italics."""
-        translit = self.string("title-translit")
-        if translit:
-            return parse(translit)
-        return self.titled("title")
+        if self._title_core is _UNSET:
+            translit = self.string("title-translit")
+            self._title_core = parse(translit) if translit else self.titled("title")
+        return self._title_core
 
     @property
     def title_quoted(self) -> bool:
@@ -166,13 +215,16 @@ class Entry:
             return value
         return f"{value} ed."
 
-    @cached_property
+    @property
     def url(self) -> str:
-        doi = self.string("DOI")
-        if doi:
-            doi = doi.removeprefix("https://doi.org/").removeprefix("doi:")
-            return f"https://doi.org/{doi}"
-        return self.string("URL")
+        if self._url is _UNSET:
+            doi = self.string("DOI")
+            if doi:
+                doi = doi.removeprefix("https://doi.org/").removeprefix("doi:")
+                self._url = f"https://doi.org/{doi}"
+            else:
+                self._url = self.string("URL")
+        return self._url
 
     def link(self) -> Rich | None:
         url = self.url

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Literal
 
 Name = Mapping[str, Any]
@@ -28,8 +29,84 @@ def _s(name: Name, key: str) -> str:
     return value.strip() if isinstance(value, str) else str(value).strip()
 
 
+class _Forms:
+    """Everything Chicago prints or sorts of one name, computed once per distinct name."""
+
+    __slots__ = ("family_first", "literal", "long", "person", "short", "sort", "sort_key")
+
+    def __init__(self, name: Name) -> None:
+        self.family_first = ff = bool(name.get("static-ordering"))
+        self.person = (_s(name, "non-dropping-particle"), _s(name, "family"), _s(name, "given"))
+        literal = _s(name, "literal")
+        family = self.person[1]
+        if literal or not family:
+            self.literal: str | None = literal or self.person[2]
+            self.short = self.long = self.sort = self.literal
+            self.sort_key = (sort_key(self.literal), "")
+            return
+        self.literal = None
+        particle, _, full_given = self.person
+        dropping = _s(name, "dropping-particle")
+        suffix = _s(name, "suffix")
+        self.short = core = _join_particle(particle, family)
+        given_particles = " ".join(filter(None, (full_given, dropping, particle)))
+        if ff:
+            self.long = self.sort = " ".join(filter(None, (core, full_given, suffix)))
+        else:
+            self.long = " ".join(filter(None, (full_given, dropping, core, suffix)))
+            # sort: "Family, Given particles, Suffix" (non-dropping particle demoted, as CMOS 8.5)
+            out = family + (f", {given_particles}" if given_particles else "")
+            self.sort = out + (f", {suffix}" if suffix else "")
+        self.sort_key = (sort_key(core if ff else family), sort_key(given_particles))
+
+
+class NameList(list[Name]):
+    """The names of one role of an entry, with the :class:`_Forms` of each computed once."""
+
+    __slots__ = ("forms",)
+
+    def __init__(self, names: Sequence[Name]) -> None:
+        super().__init__(names)
+        self.forms = [_forms(name) for name in names]
+
+
+def name_forms(names: Sequence[Name]) -> list[tuple[Name, _Forms]]:
+    """Each name with its :class:`_Forms`."""
+    if type(names) is NameList:
+        return list(zip(names, names.forms, strict=True))
+    return [(name, _forms(name)) for name in names]
+
+
+_FORMS: dict[tuple[tuple[str, object], ...], _Forms] = {}
+_FORMS_MAX = 1 << 16
+
+
+def _forms(name: Name) -> _Forms:
+    """The cached :class:`_Forms` of ``name``, keyed by its content.
+
+    Only names whose values are all strings are cached, but for ``static-ordering``, which is
+    only read as a truth value: no two names whose values merely compare equal (``True``, ``1``
+    and ``1.0`` print differently) can share an entry.
+    """
+    try:
+        key = tuple(name.items())
+        found = _FORMS.get(key)
+    except TypeError:  # an unhashable value
+        return _Forms(name)
+    if found is not None:
+        return found
+    forms = _Forms(name)
+    for field, value in key:
+        if type(value) is not str and field != "static-ordering":
+            return forms
+    if len(_FORMS) >= _FORMS_MAX:
+        _FORMS.clear()
+    _FORMS[key] = forms
+    return forms
+
+
 def is_literal(name: Name) -> bool:
-    return bool(_s(name, "literal")) or not _s(name, "family")
+    return _forms(name).literal is not None
 
 
 def family_first(name: Name) -> bool:
@@ -38,27 +115,17 @@ def family_first(name: Name) -> bool:
 
 def format_name(name: Name, form: Form, given: str | None = None) -> str:
     """One name. ``given`` adds (initials of) the given name to a short form (disambiguation)."""
-    if is_literal(name):
-        return _s(name, "literal") or _s(name, "given")
-    family = _s(name, "family")
-    particle = _s(name, "non-dropping-particle")
+    return _format(_forms(name), form, given)
+
+
+def _format(forms: _Forms, form: Form, given: str | None) -> str:
+    if forms.literal is not None:
+        return forms.literal
     if form == "short":
-        core = _join_particle(particle, family)
         if given:
-            return f"{core} {given}" if family_first(name) else f"{given} {core}"
-        return core
-    full_given = _s(name, "given")
-    dropping = _s(name, "dropping-particle")
-    suffix = _s(name, "suffix")
-    if family_first(name):
-        return " ".join(p for p in (_join_particle(particle, family), full_given, suffix) if p)
-    if form == "long":
-        parts = (full_given, dropping, _join_particle(particle, family), suffix)
-        return " ".join(p for p in parts if p)
-    # sort: "Family, Given particles, Suffix" (non-dropping particle demoted, as CMOS 8.5)
-    tail = " ".join(p for p in (full_given, dropping, particle) if p)
-    out = family + (f", {tail}" if tail else "")
-    return out + (f", {suffix}" if suffix else "")
+            return f"{forms.short} {given}" if forms.family_first else f"{given} {forms.short}"
+        return forms.short
+    return forms.long if form == "long" else forms.sort
 
 
 def _join_particle(particle: str, family: str) -> str:
@@ -104,47 +171,50 @@ def name_list(
     givens: Mapping[int, str] | None = None,
 ) -> str:
     """A list of names with Chicago's 'and', serial comma and 'et al.'."""
-    givens = givens or {}
     count = len(names)
-    shown = names if count < et_al_min else names[:et_al_use_first]
-    rendered = []
-    for index, name in enumerate(shown):
-        this_form: Form = "sort" if sort_first and index == 0 else form
-        rendered.append(format_name(name, this_form, givens.get(index)))
-    if len(shown) < count:
-        sep = ", " if len(shown) > 1 else " "
+    all_forms = names.forms if type(names) is NameList else [_forms(name) for name in names]
+    if count >= et_al_min:
+        all_forms = all_forms[:et_al_use_first]
+    if givens:
+        rendered = [
+            _format(f, "sort" if sort_first and index == 0 else form, givens.get(index))
+            for index, f in enumerate(all_forms)
+        ]
+    else:
+        if form == "short":
+            rendered = [f.short for f in all_forms]
+        elif form == "long":
+            rendered = [f.long for f in all_forms]
+        else:
+            rendered = [f.sort for f in all_forms]
+        if sort_first and rendered:
+            rendered[0] = all_forms[0].sort
+    shown = len(all_forms)
+    if shown < count:
+        sep = ", " if shown > 1 else " "
         return ", ".join(rendered) + sep + "et al."
     # "Dierkes, Julian, and MENDEE Jargalsaikhan": the comma closes an inverted first name;
     # a family-first name is never inverted, so "MENDEE Jargalsaikhan and Julian Dierkes".
-    inverted = sort_first and bool(shown) and not family_first(shown[0])
+    inverted = sort_first and shown > 0 and not all_forms[0].family_first
     return join_names(rendered, comma_before_and=inverted)
 
 
+_NOT_WORD = re.compile(r"[^\w ]+")
+
+
+@lru_cache(maxsize=65536)
 def sort_key(text: str) -> str:
     """Collation key: accents and punctuation ignored, case-insensitive."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    kept = (c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^\w ]+", "", "".join(kept)).casefold().strip()
+    if not text.isascii():  # ASCII has nothing to decompose
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_WORD.sub("", text).casefold().strip()
 
 
 def name_sort_key(name: Name) -> tuple[str, str]:
-    if is_literal(name):
-        return (sort_key(_s(name, "literal") or _s(name, "given")), "")
-    family = _s(name, "family")
-    if family_first(name):
-        family = _join_particle(_s(name, "non-dropping-particle"), family)
-    given = " ".join(
-        p
-        for p in (
-            _s(name, "given"),
-            _s(name, "dropping-particle"),
-            _s(name, "non-dropping-particle"),
-        )
-        if p
-    )
-    return (sort_key(family), sort_key(given))
+    return _forms(name).sort_key
 
 
 def person_key(name: Name) -> tuple[str, str, str]:
     """Identity of a person (for disambiguation)."""
-    return (_s(name, "non-dropping-particle"), _s(name, "family"), _s(name, "given"))
+    return _forms(name).person

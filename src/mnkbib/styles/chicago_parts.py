@@ -76,7 +76,13 @@ def container_substitute(entry: Entry, mode: Mode) -> Rich | None:
 
 def creator(entry: Entry, mode: Mode, *, disambiguate: bool = False) -> Creator:
     """The author, or what stands in its place (CMOS 13.79, 14.84)."""
-    key = ("creator", mode, disambiguate, entry.names_shown, tuple(entry.givens.items()))
+    # only a disambiguated form depends on the disambiguation fields (and is the plain form
+    # while they are unset)
+    key: tuple[object, ...] = (
+        ("creator", mode, entry.names_shown, tuple(entry.givens.items()))
+        if disambiguate and (entry.names_shown or entry.givens)
+        else ("creator", mode)
+    )
     found = entry.memo.get(key)
     if found is None:
         found = entry.memo[key] = _creator(entry, mode, disambiguate)

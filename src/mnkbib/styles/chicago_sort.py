@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .chicago_entry import Entry
-from .chicago_names import name_sort_key, sort_key
+from .chicago_names import sort_key
 from .chicago_parts import creator
 from .richtext import Rich
 
@@ -36,7 +36,7 @@ def creator_key(entry: Entry) -> NameKey:
     if head.kind == "names":
         names = entry.names(head.role)
         if names:
-            return tuple(name_sort_key(name) for name in names)
+            return tuple(forms.sort_key for forms in names.forms)
     if head.kind == "container":
         return ((_rich_key(head.rich, entry.english), ""),)
     return ((_rich_key(head.rich, entry.english), ""),)

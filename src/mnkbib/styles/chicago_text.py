@@ -166,35 +166,56 @@ def _next_state(state: int, chunk: str) -> int:
     return state
 
 
+def _step(state: int, chunk: str, transform: bool) -> tuple[str, int]:
+    """One chunk of title casing: the chunk as printed and the state after it."""
+    first = chunk[0]
+    if first.isalnum():
+        if (
+            transform
+            and state != AFTER_WORD_CHAR
+            and chunk.islower()
+            and chunk.isascii()
+            and (
+                state in (START, START_SENTENCE)
+                or (len(chunk) > 1 and (state == BEFORE_LAST or chunk not in STOP_WORDS))
+            )
+            and state != AFTER_SENTENCE_PUNCT
+        ):
+            chunk = first.upper() + chunk[1:]
+        state = AFTER_WORD_CHAR if chunk[-1].isalnum() else _next_state(state, chunk)
+    elif first == " ":
+        state = START_SENTENCE if state == AFTER_SENTENCE_PUNCT else AFTER_WORD_END
+    else:
+        state = _next_state(state, chunk)
+    return chunk, state
+
+
+# _step memoized: per (transform, state), chunk -> (printed chunk, next state). Titles are made
+# of few distinct words, so the hot loop is a dictionary look-up per chunk.
+_STEPS: dict[bool, list[dict[str, tuple[str, int]]]] = {
+    True: [{} for _ in range(6)],
+    False: [{} for _ in range(6)],
+}
+_STEPS_MAX = 1 << 15  # per table
+
+
 class _TitleCaser:
     def __init__(self) -> None:
         self.state = START
 
     def text(self, value: str, transform: bool = True) -> str:
-        # the hot loop of title casing: _title_chunk and _next_state inlined for speed
         out = []
         state = self.state
+        tables = _STEPS[transform]
         for chunk in _CHUNK.findall(value):
-            first = chunk[0]
-            if first.isalnum():
-                if (
-                    transform
-                    and state != AFTER_WORD_CHAR
-                    and chunk.islower()
-                    and chunk.isascii()
-                    and (
-                        state in (START, START_SENTENCE)
-                        or (len(chunk) > 1 and (state == BEFORE_LAST or chunk not in STOP_WORDS))
-                    )
-                    and state != AFTER_SENTENCE_PUNCT
-                ):
-                    chunk = first.upper() + chunk[1:]
-                state = AFTER_WORD_CHAR if chunk[-1].isalnum() else _next_state(state, chunk)
-            elif first == " ":
-                state = START_SENTENCE if state == AFTER_SENTENCE_PUNCT else AFTER_WORD_END
-            else:
-                state = _next_state(state, chunk)
-            out.append(chunk)
+            table = tables[state]
+            found = table.get(chunk)
+            if found is None:
+                if len(table) >= _STEPS_MAX:
+                    table.clear()
+                found = table[chunk] = _step(state, chunk, transform)
+            out.append(found[0])
+            state = found[1]
         self.state = state
         return "".join(out)
 

@@ -45,27 +45,44 @@ class Rich:
         return hash(repr(self))
 
     def plain(self) -> str:
-        return render(self, "text")
+        out: list[str] = []
+        _text_into(self, 0, out)
+        return "".join(out)
 
     def is_empty(self) -> bool:
-        if self._empty is None:
-            self._empty = all(child.is_empty() for child in self.children)
-        return self._empty
+        empty = self._empty
+        if empty is None:
+            empty = True
+            for child in self.children:
+                if not child.is_empty():
+                    empty = False
+                    break
+            self._empty = empty
+        return empty
 
     def copy_shallow(self) -> Rich:
         clone = object.__new__(type(self))
-        for cls in type(self).__mro__:
-            for slot in getattr(cls, "__slots__", ()):
-                setattr(clone, slot, getattr(self, slot))
+        for slot in _slots(type(self)):
+            setattr(clone, slot, getattr(self, slot))
         return clone
 
     def copy(self) -> Rich:
-        clone = object.__new__(type(self))
-        for cls in type(self).__mro__:
-            for slot in getattr(cls, "__slots__", ()):
-                setattr(clone, slot, getattr(self, slot))
+        clone = self.copy_shallow()
         clone.children = [child.copy() for child in self.children]
         return clone
+
+
+_SLOTS: dict[type, tuple[str, ...]] = {}
+
+
+def _slots(cls: type) -> tuple[str, ...]:
+    """Every slot of ``cls`` and its bases (looked up once per class)."""
+    found = _SLOTS.get(cls)
+    if found is None:
+        found = _SLOTS[cls] = tuple(
+            slot for base in cls.__mro__ for slot in getattr(base, "__slots__", ())
+        )
+    return found
 
 
 class Text(Rich):
@@ -203,32 +220,55 @@ def _punct_into_quote(node: Rich, punct: str) -> Rich | None:
     return None
 
 
+def _end(node: Rich) -> tuple[str, bool]:
+    """The last visible character of a non-empty ``node`` (as :func:`last_char`) and whether a
+    quotation closes it (as :func:`_ends_in_quote`), in one walk down its last children."""
+    quoted = False
+    while not isinstance(node, Text):
+        if not quoted and isinstance(node, Quoted):
+            quoted = True
+        for child in reversed(node.children):
+            if not child.is_empty():
+                node = child
+                break
+        else:
+            return "", quoted
+    return node.value[-1:], quoted
+
+
 def _seam(children: list[Rich], sep: str) -> str:
     """The separator to put after ``children`` (changing its last child when punctuation moves
     inside a closing quotation mark)."""
     punct = sep[:1]
     if punct not in (".", ","):
         return sep
-    end = ""
-    for child in reversed(children):
-        end = last_char(child)
-        if end:
-            break
+    last = children[-1]  # never empty: join and add_suffix keep only non-empty parts
+    end, quoted = _end(last)
     if punct == "." and end in (".", "?", "!", "…"):
         return sep[1:]
     if punct == "," and end in ("?", "!"):
         return sep[1:]
-    moved = _punct_into_quote(children[-1], punct)
+    if not quoted:
+        return sep
+    moved = _punct_into_quote(last, punct)
     if moved is not None:
         children[-1] = moved
         return sep[1:]
     return sep
 
 
+def _seq(children: list[Rich]) -> Seq:
+    """``Seq(*children)`` for children that are all nodes already."""
+    node = object.__new__(Seq)
+    node.children = children
+    node._empty = None
+    return node
+
+
 def join(parts: Iterable[Rich | str | None], sep: str = "") -> Seq:
     """Join the non-empty parts with ``sep``, resolving punctuation at each seam."""
-    out = Seq()
-    children = out.children
+    children: list[Rich] = []
+    plain_sep = sep[:1] not in (".", ",")  # no punctuation to resolve
     for part in parts:
         if part is None:
             continue
@@ -236,8 +276,9 @@ def join(parts: Iterable[Rich | str | None], sep: str = "") -> Seq:
         if node.is_empty():
             continue
         if children:
-            children.append(Text(_seam(children, sep)))
+            children.append(Text(sep if plain_sep else _seam(children, sep)))
         children.append(node)
+    out = _seq(children)
     out._empty = not children
     return out
 
@@ -248,7 +289,7 @@ def add_suffix(node: Rich, suffix: str) -> Seq:
         return Seq()
     children = [node]
     tail = _seam(children, suffix)
-    return Seq(children[0], Text(tail))
+    return _seq([children[0], Text(tail)])
 
 
 def wrap(prefix: str, node: Rich | None, suffix: str) -> Rich | None:
@@ -323,6 +364,10 @@ def render(
         to = "text"
     if to not in MARKUPS:
         raise ValueError(f"unknown markup {to!r}; choose from {', '.join(MARKUPS)}")
+    if to == "text":
+        out_text: list[str] = []
+        _text_into(node, 0, out_text)
+        return "".join(out_text)
     out = "".join(_render(node, to, 0, link_titles))
     if to == "markdown":
         out = _escape_line_starts(out)
@@ -337,6 +382,23 @@ _TAGS: dict[type, tuple[str, str, str, str]] = {
     Sub: ("~", "~", "<sub>", "</sub>"),
     SmallCaps: ("[", "]{.smallcaps}", '<span class="smallcaps">', "</span>"),
 }
+
+
+def _text_into(node: Rich, quotes: int, out: list[str]) -> None:
+    """Plain text (the words, quotation marks included) appended to ``out``: what
+    :func:`_render` gives for ``"text"``, without its generators (the hot path of a list)."""
+    if isinstance(node, Text):
+        out.append(node.value)
+        return
+    if isinstance(node, Quoted):
+        double = quotes % 2 == 0
+        out.append("“" if double else "‘")
+        for child in node.children:
+            _text_into(child, quotes + 1, out)
+        out.append("”" if double else "’")
+        return
+    for child in node.children:
+        _text_into(child, quotes, out)
 
 
 def _render(node: Rich, to: str, quotes: int, link_titles: bool) -> Iterator[str]:

@@ -1,0 +1,345 @@
+"""The fast paths of the Chicago styles give what the straightforward code gives.
+
+Names are formatted once per distinct name (``_Forms``), title case is a memoized state machine,
+joins resolve punctuation in one walk, plain text skips the generic renderer, and lists are built
+with the cyclic GC paused. Each is checked here against a plain reference written the simple way
+(the code the fast path replaced), on generated input.
+"""
+
+from __future__ import annotations
+
+import gc
+import unicodedata
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mnkbib.styles import get_style, render
+from mnkbib.styles.chicago_names import (
+    NameList,
+    format_name,
+    name_list,
+    name_sort_key,
+    person_key,
+    sort_key,
+)
+from mnkbib.styles.chicago_text import (
+    AFTER_SENTENCE_PUNCT,
+    AFTER_WORD_CHAR,
+    AFTER_WORD_END,
+    START,
+    START_SENTENCE,
+    STOP_WORDS,
+    _next_state,
+    _TitleCaser,
+)
+from mnkbib.styles.richtext import (
+    Italic,
+    Link,
+    Quoted,
+    Rich,
+    Seq,
+    Text,
+    _punct_into_quote,
+    _render,
+    add_suffix,
+    join,
+    last_char,
+)
+
+# --------------------------------------------------------------------------- names
+
+WORD = st.sampled_from(["", " ", "Anna", "van", "de", "d'", "Jr.", "MENDEE", "Élodie", "Ольга"])
+NAME = st.dictionaries(
+    st.sampled_from(
+        ["family", "given", "literal", "non-dropping-particle", "dropping-particle", "suffix"]
+    ),
+    WORD | st.integers(0, 3),
+    max_size=6,
+).flatmap(lambda d: st.booleans().map(lambda ff: {**d, "static-ordering": True} if ff else d))
+
+
+def _s(name: dict[str, Any], key: str) -> str:
+    value = name.get(key)
+    if not value:
+        return ""
+    return value.strip() if isinstance(value, str) else str(value).strip()
+
+
+def _particle(particle: str, family: str) -> str:
+    if not particle:
+        return family
+    return particle + family if particle.endswith(("'", "’", "-")) else f"{particle} {family}"
+
+
+def reference_format(name: dict[str, Any], form: str, given: str | None = None) -> str:
+    """format_name as written before names were cached."""
+    if _s(name, "literal") or not _s(name, "family"):
+        return _s(name, "literal") or _s(name, "given")
+    family, particle = _s(name, "family"), _s(name, "non-dropping-particle")
+    ff = bool(name.get("static-ordering"))
+    if form == "short":
+        core = _particle(particle, family)
+        if given:
+            return f"{core} {given}" if ff else f"{given} {core}"
+        return core
+    full_given, dropping, suffix = (
+        _s(name, "given"),
+        _s(name, "dropping-particle"),
+        _s(name, "suffix"),
+    )
+    if ff:
+        return " ".join(p for p in (_particle(particle, family), full_given, suffix) if p)
+    if form == "long":
+        return " ".join(p for p in (full_given, dropping, _particle(particle, family), suffix) if p)
+    tail = " ".join(p for p in (full_given, dropping, particle) if p)
+    out = family + (f", {tail}" if tail else "")
+    return out + (f", {suffix}" if suffix else "")
+
+
+def reference_sort_key(text: str) -> str:
+    import re
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = (c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^\w ]+", "", "".join(kept)).casefold().strip()
+
+
+def reference_name_sort_key(name: dict[str, Any]) -> tuple[str, str]:
+    if _s(name, "literal") or not _s(name, "family"):
+        return (reference_sort_key(_s(name, "literal") or _s(name, "given")), "")
+    family = _s(name, "family")
+    if name.get("static-ordering"):
+        family = _particle(_s(name, "non-dropping-particle"), family)
+    parts = (_s(name, "given"), _s(name, "dropping-particle"), _s(name, "non-dropping-particle"))
+    return (reference_sort_key(family), reference_sort_key(" ".join(p for p in parts if p)))
+
+
+@settings(max_examples=300)
+@given(NAME, st.sampled_from(["sort", "long", "short"]), st.sampled_from([None, "", "J. A."]))
+def test_name_forms_match_the_reference(name: dict[str, Any], form: Any, initials: Any) -> None:
+    for _ in range(2):  # computed, then from the cache
+        assert format_name(name, form, initials) == reference_format(name, form, initials)
+        assert name_sort_key(name) == reference_name_sort_key(name)
+        keys = ("non-dropping-particle", "family", "given")
+        assert person_key(name) == tuple(_s(name, key) for key in keys)
+
+
+def test_equal_values_of_other_types_do_not_share_a_cache_entry() -> None:
+    for _ in range(2):
+        assert format_name({"family": True, "given": "A"}, "long") == "A True"
+        assert format_name({"family": 1, "given": "A"}, "long") == "A 1"
+        assert format_name({"family": 1.0, "given": "A"}, "long") == "A 1.0"
+        assert format_name({"family": "B", "static-ordering": 1}, "long") == "B"
+        assert format_name({"family": "B", "given": "A", "static-ordering": True}, "sort") == "B A"
+        assert format_name({"family": "B", "given": "A", "static-ordering": 0}, "sort") == "B, A"
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(NAME, max_size=8),
+    st.sampled_from(["sort", "long", "short"]),
+    st.integers(1, 8),
+    st.integers(1, 4),
+    st.booleans(),
+    st.sampled_from([None, {}, {0: "J."}, {1: "Z."}]),
+)
+def test_name_list_is_the_same_with_precomputed_forms(
+    names: list[dict[str, Any]],
+    form: Any,
+    et_al_min: int,
+    use_first: int,
+    sort_first: bool,
+    givens: dict[int, str] | None,
+) -> None:
+    def listed(names: list[dict[str, Any]]) -> str:
+        return name_list(
+            names,
+            form,
+            et_al_min=et_al_min,
+            et_al_use_first=use_first,
+            sort_first=sort_first,
+            givens=givens,
+        )
+
+    assert listed(NameList(names)) == listed(list(names))
+    shown = names if len(names) < et_al_min else names[:use_first]
+    rendered = [
+        reference_format(n, "sort" if sort_first and i == 0 else form, (givens or {}).get(i))
+        for i, n in enumerate(shown)
+    ]
+    if len(shown) < len(names):
+        expected = ", ".join(rendered) + (", " if len(shown) > 1 else " ") + "et al."
+        assert listed(names) == expected
+
+
+@given(st.text(max_size=30))
+def test_sort_key_matches_the_reference(text: str) -> None:
+    assert sort_key(text) == reference_sort_key(text)
+
+
+# --------------------------------------------------------------------------- title case
+
+
+def reference_title_text(state: int, value: str, transform: bool = True) -> tuple[str, int]:
+    """_TitleCaser.text before its steps were memoized."""
+    import re
+
+    out = []
+    for chunk in re.findall(r"[^\W_]+|\s+|[^\w\s]|_", value):
+        first = chunk[0]
+        if first.isalnum():
+            if (
+                transform
+                and state != AFTER_WORD_CHAR
+                and chunk.islower()
+                and chunk.isascii()
+                and (
+                    state in (START, START_SENTENCE)
+                    or (len(chunk) > 1 and (state == 5 or chunk not in STOP_WORDS))
+                )
+                and state != AFTER_SENTENCE_PUNCT
+            ):
+                chunk = first.upper() + chunk[1:]
+            state = AFTER_WORD_CHAR if chunk[-1].isalnum() else _next_state(state, chunk)
+        elif first == " ":
+            state = START_SENTENCE if state == AFTER_SENTENCE_PUNCT else AFTER_WORD_END
+        else:
+            state = _next_state(state, chunk)
+        out.append(chunk)
+    return "".join(out), state
+
+
+TITLE = st.lists(
+    st.sampled_from(["the", "of", "war", "and", "peace", "iPhone", "ТҮҮХ", "x", ": ", "? ", " "])
+    | st.sampled_from(["-", "—", "/", ".", "'", "a.b", "_", "2nd", "é", "  "]),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=300)
+@given(st.integers(0, 5), TITLE, st.booleans())
+def test_memoized_title_case_matches_the_reference(state: int, value: str, transform: bool) -> None:
+    for _ in range(2):
+        caser = _TitleCaser()
+        caser.state = state
+        assert (caser.text(value, transform), caser.state) == reference_title_text(
+            state, value, transform
+        )
+
+
+# --------------------------------------------------------------------------- rich text
+
+
+def reference_seam(children: list[Rich], sep: str) -> str:
+    """richtext._seam before the one-walk version."""
+    punct = sep[:1]
+    if punct not in (".", ","):
+        return sep
+    end = ""
+    for child in reversed(children):
+        end = last_char(child)
+        if end:
+            break
+    if punct == "." and end in (".", "?", "!", "…"):
+        return sep[1:]
+    if punct == "," and end in ("?", "!"):
+        return sep[1:]
+    moved = _punct_into_quote(children[-1], punct)
+    if moved is not None:
+        children[-1] = moved
+        return sep[1:]
+    return sep
+
+
+def reference_join(parts: list[Rich | str | None], sep: str) -> Seq:
+    out = Seq()
+    for part in parts:
+        if part is None:
+            continue
+        node = Text(part) if isinstance(part, str) else part
+        if node.is_empty():
+            continue
+        if out.children:
+            out.children.append(Text(reference_seam(out.children, sep)))
+        out.children.append(node)
+    return out
+
+
+LEAF = st.sampled_from(["", "Why?", "Now!", "word", "end.", "a", "…"]).map(Text)
+TREE = st.recursive(
+    LEAF,
+    lambda kids: st.one_of(
+        st.lists(kids, max_size=3).map(lambda c: Seq(*c)),
+        st.lists(kids, max_size=3).map(lambda c: Quoted(*c)),
+        st.lists(kids, max_size=3).map(lambda c: Italic(*c)),
+        st.lists(kids, max_size=2).map(lambda c: Link("https://x.org", *c)),
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(TREE | st.none() | st.sampled_from(["", "x", "Is it?"]), max_size=5))
+def test_join_and_suffix_match_the_reference(parts: list[Rich | str | None]) -> None:
+    for sep in (". ", ", ", ": ", " ", "", ".", ","):
+        fast, slow = join(parts, sep), reference_join(parts, sep)
+        assert repr(fast) == repr(slow)
+        for to in ("text", "markdown", "html"):
+            assert render(add_suffix(fast, "."), to) == render(add_suffix(slow, "."), to)
+
+
+@given(TREE)
+def test_plain_text_fast_path_is_the_generic_rendering(tree: Rich) -> None:
+    assert render(tree, "text") == "".join(_render(tree, "text", 0, True))
+    assert tree.plain() == render(tree, "text")
+
+
+# --------------------------------------------------------------------------- whole lists
+
+
+def _corpus(size: int) -> list[dict[str, Any]]:
+    """Items with repeated authors and years (letters and given names are exercised)."""
+    people = [
+        {"family": "Dierkes", "given": "Julian"},
+        {"family": "Dierkes", "given": "Jana"},
+        {"family": "MENDEE", "given": "Jargalsaikhan", "static-ordering": True},
+        {"family": "Gogh", "given": "Vincent", "non-dropping-particle": "van"},
+        {"literal": "World Bank"},
+        {"family": "Иванов", "given": "Сергей"},
+    ]
+    types = ["book", "article-journal", "chapter", "webpage", "thesis", "report", "interview"]
+    items = []
+    for i in range(size):
+        authors = [people[(i * 7 + k) % len(people)] for k in range(1 + i % 5)]
+        item: dict[str, Any] = {
+            "id": f"w{i}",
+            "type": types[i % len(types)],
+            "title": ["the war of words", "ТҮҮХЭН БОЛОМЖ", 'why "now"?'][i % 3] + f" {i % 11}",
+            "author": authors if i % 9 else [],
+            "issued": {"date-parts": [[2018 + i % 3]]} if i % 13 else {},
+            "container-title": "Inner Asia",
+            "publisher": "Brill",
+            "language": ["en", "ru", "mn", None][i % 4],
+        }
+        if i % 4 == 1:
+            item["author"] = [dict(a, **{"static-ordering": True}) for a in authors]
+        items.append(item)
+    return items
+
+
+def test_a_list_is_the_same_built_twice_and_leaves_the_gc_as_it_was() -> None:
+    items = _corpus(600)
+    for name in ("author-date", "notes-bibliography", "shortened-notes"):
+        first = [(key, render(rich, "html")) for key, rich in get_style(name).bibliography(items)]
+        copies = [dict(item) for item in items]  # other objects, same content
+        again = [(key, render(rich, "html")) for key, rich in get_style(name).bibliography(copies)]
+        assert first == again
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        get_style("author-date").bibliography(items)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
