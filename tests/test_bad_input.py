@@ -234,14 +234,14 @@ ARG_CASES = [
         "add-stdin-latin1",
         GOOD,
         ["add", "-"],
-        ["<stdin>:1:", "not UTF-8"],
+        ["<stdin>:1:", "not a reference line", "'Café'"],
         stdin="Caf\xe9".encode("latin-1"),
     ),
     Case(
         "add-stdin-binary",
         GOOD,
         ["add", "-"],
-        ["<stdin>:1:", "not UTF-8"],
+        ["<stdin>: is a binary file"],
         stdin=b"\x89PNG\r\n\x1a\n\x00",
     ),
     Case(

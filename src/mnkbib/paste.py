@@ -205,7 +205,7 @@ def parse_references(
         if raw is None:
             raise ValidationError(
                 f"{source}:{number}: not a reference line (expected "
-                "'Authors. Year. “Title”, Container.'): {line.strip()[:60]!r}"
+                f"'Authors. Year. “Title”, Container.'): {line.strip()[:60]!r}"
             )
         raw.setdefault("type", default_type if raw.get("container") else "document")
         out.append((number, raw))

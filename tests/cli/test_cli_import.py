@@ -93,7 +93,7 @@ def test_import_latin1_file_is_read_and_reported(lib: Path, tmp_path: Path) -> N
     )
     result = run(lib, "import", str(bib))
     assert result.exit_code == 0, result.output
-    assert "not UTF-8; read as Latin-1" in result.stderr
+    assert f"warning: {bib}:1: not UTF-8: read as Latin-1 (Windows-1252)\n" in result.stderr
     assert json.loads(run(lib, "show", "--json", "k").stdout)[0]["title"] == "Café"
 
 

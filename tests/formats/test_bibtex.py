@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mnkbib.formats import decode_bytes, get_format
-from mnkbib.model import PartialDate, Person, entry_from_raw
+from mnkbib.model import Entry, PartialDate, Person, entry_from_raw
 
 ENTRY = entry_from_raw(
     "mendee2018",
@@ -199,3 +201,16 @@ def test_unknown_type_and_fields_kept() -> None:
         "line 1: k: unknown entry type @jabrefspecial read as 'document'"
     ]
     assert get_format("bibtex").write([entry]).text.startswith("@jabrefspecial{k,\n")
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_family_name_in_capitals_alone_is_not_read_back_as_an_organisation(fmt: str) -> None:
+    """Found by hypothesis: `{MENDEE}` alone reads back as a literal; `{MENDEE},` does not."""
+    entry = Entry(
+        "k",
+        "book",
+        {"title": "X", "author": [Person(family="MENDEE")], "editor": [Person(literal="UNESCO")]},
+    )
+    text = get_format(fmt).write([entry]).text
+    assert "author = {{MENDEE},}," in text and "editor = {{UNESCO}}," in text
+    assert get_format(fmt).read(text, "x").entries[0].fields == entry.fields

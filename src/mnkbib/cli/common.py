@@ -101,8 +101,11 @@ def tsv(rows: Iterable[Sequence[str]]) -> str:
     return "".join("\t".join(printable(c) for c in row) + "\n" for row in rows)
 
 
-def read_input(path: str) -> tuple[str, str]:
-    """Text of a file or of stdin (``-``) and its name for messages."""
+def read_input(path: str) -> tuple[str, str, list[str]]:
+    """Text of a file or of stdin (``-``), its name for messages, and notes (a file that
+    was not UTF-8 is read as Latin-1, and said so)."""
+    from mnkbib.formats import decode_bytes
+
     if path == "-":
         data = sys.stdin.buffer.read()
         source = "<stdin>"
@@ -114,13 +117,10 @@ def read_input(path: str) -> tuple[str, str]:
         except OSError as exc:
             raise MnkbibError(f"{path}: cannot read: {exc.strerror}") from None
         source = path
-    try:
-        return data.decode("utf-8-sig"), source
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise MnkbibError(
-            f"{source}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x})"
-        ) from None
+    if b"\0" in data[:8192]:
+        raise MnkbibError(f"{source}: is a binary file, not text")
+    text, problems = decode_bytes(data)
+    return text, source, [f"{source}:{p.line}: {p.message}" for p in problems]
 
 
 def complete_keys(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:

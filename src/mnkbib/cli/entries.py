@@ -100,7 +100,9 @@ def add(obj: Any, sources: tuple[str, ...], **opts: Any) -> None:
         fmt=opts["fmt"],
     )
     if request.sources == ["-"]:
-        request.stdin, request.stdin_name = read_input("-")
+        request.stdin, request.stdin_name, notes = read_input("-")
+        for note in notes:
+            info(note)
     if not sources and not opts.get("title") and sys.stdin.isatty() and sys.stdout.isatty():
         _prompt_missing(request)
     library = store.read() if store.path.exists() else None

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
-from mnkbib.cli.common import emit, info, on_wait, pass_obj, warn
+from mnkbib.cli.common import emit, info, on_wait, pass_obj, read_input, warn
 from mnkbib.cli.listing import filter_options, selected
 from mnkbib.errors import MnkbibError, UsageError
 
@@ -153,27 +152,6 @@ def export(obj: Any, fmt: str | None, output: str | None, **opts: Any) -> None:
         emit(text)
 
 
-def _read_file(path: str) -> tuple[str, str, str | None]:
-    """Text, name, and a note if the file was not UTF-8 (read as Latin-1)."""
-    if path == "-":
-        data = sys.stdin.buffer.read()
-        name = "<stdin>"
-    else:
-        try:
-            data = Path(path).read_bytes()
-        except IsADirectoryError:
-            raise MnkbibError(f"{path}: is a directory") from None
-        except OSError as exc:
-            raise MnkbibError(f"{path}: cannot read: {exc.strerror}") from None
-        name = path
-    if b"\0" in data[:8192]:
-        raise MnkbibError(f"{name}: is a binary file, not a bibliography")
-    try:
-        return data.decode("utf-8-sig"), name, None
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), name, f"{name}: not UTF-8; read as Latin-1"
-
-
 @click.command(name="import")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option(
@@ -205,8 +183,8 @@ def import_(
 
     entries: list[Any] = []
     for path in files:
-        text, name, note = _read_file(path)
-        if note:
+        text, name, notes = read_input(path)
+        for note in notes:
             warn(note)
         chosen = (
             get_format(fmt)

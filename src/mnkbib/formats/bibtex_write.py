@@ -171,8 +171,10 @@ class _Writer:
             out += ", " + suffix
         if given or suffix:
             out += ", " + given
-        elif prefix or " " in p.family:
-            out += ","  # "Vũ Ngọc," — a family name alone, not given + family
+        elif prefix or " " in p.family or family.startswith("{"):
+            # "Vũ Ngọc," / "{MENDEE}," — a family name alone (not given + family, and a
+            # braced name without the comma would read back as an organisation)
+            out += ","
         return out
 
     def names(self, entry: Entry, role: str, people: list[Person], flags: list[str]) -> str:

@@ -99,18 +99,6 @@ def _decode_accents(text: str) -> str | None:
     return out.replace("{", "").replace("}", "")
 
 
-def _balanced(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
-
-
 @lru_cache(maxsize=8192)
 def _decode(text: str) -> tuple[str, list[str]]:
     decoder = _Decoder(latex_context=_DB, math_mode="verbatim", strict_latex_spaces=True)
@@ -283,6 +271,7 @@ def _needs_protection(text: str, letters: list[str], first: bool) -> bool:
 
 
 def _balanced(word: str) -> bool:
+    """Braces pair up (escaped ``\\{`` and ``\\}`` aside)."""
     depth = 0
     i = 0
     while i < len(word):
