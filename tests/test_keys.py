@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mnkbib.keys import generate_key, is_valid_key, key_stem, label, unique_key
 from mnkbib.library import Library
@@ -173,3 +175,13 @@ def test_is_valid_key(key: str, ok: bool) -> None:
 )
 def test_label(e: Entry, text: str) -> None:
     assert label(e) == text
+
+
+@settings(max_examples=500)
+@given(st.text())
+def test_fold_is_anyascii_lowercased(text: str) -> None:
+    from anyascii import anyascii
+
+    from mnkbib.textfold import fold
+
+    assert fold(text) == anyascii(text).lower()

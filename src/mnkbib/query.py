@@ -39,19 +39,22 @@ _TEXT_FIELDS = (
 )
 
 
+_TEXT_SET = frozenset(_TEXT_FIELDS)
+_ROLE_SET = frozenset(NAME_ROLES)
+
+
 def haystack(entry: Entry) -> str:
     """Everything searchable in an entry, folded."""
     parts = [entry.key, entry.type]
-    for name in _TEXT_FIELDS:
-        value = entry.fields.get(name)
-        if value:
+    for name, value in entry.fields.items():  # one pass over the fields the entry has
+        if name in _TEXT_SET:
             parts.append(str(value))
-    for role in NAME_ROLES:
-        for person in entry.names(role):
-            parts.append(person.display())
-    parts.extend(entry.tags)
-    if entry.date:
-        parts.append(str(entry.date))
+        elif name in _ROLE_SET:
+            parts.extend(person.display() for person in value)
+        elif name == "tags":
+            parts.extend(value)
+        elif name == "date":
+            parts.append(str(value))
     return fold(" ".join(parts))
 
 
@@ -189,6 +192,8 @@ def parse_query(text: str) -> list[Predicate]:
     except ValueError as exc:
         raise UsageError(f"search: {exc} in {text!r}") from None
     preds: list[Predicate] = []
+    wanted: list[str] = []  # free words, all matched against one haystack per entry
+    unwanted: list[str] = []
     for word in words:
         negate = word.startswith("-") and len(word) > 1
         if negate:
@@ -202,10 +207,16 @@ def parse_query(text: str) -> list[Predicate]:
         ):
             pred = _field_text(name, fold(value))
         else:
-            needle = fold(word)
-            pred = lambda e, n=needle: n in haystack(e)  # noqa: E731
+            (unwanted if negate else wanted).append(fold(word))
+            continue
         preds.append((lambda e, p=pred: not p(e)) if negate else pred)
+    if wanted or unwanted:
+        preds.insert(0, lambda e: _words_match(haystack(e), wanted, unwanted))
     return preds
+
+
+def _words_match(text: str, wanted: list[str], unwanted: list[str]) -> bool:
+    return all(w in text for w in wanted) and not any(w in text for w in unwanted)
 
 
 def select(entries: Iterable[Entry], filters: Filters) -> list[Entry]:

@@ -9,17 +9,30 @@ tables would only approximate.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from anyascii import anyascii
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-@lru_cache(maxsize=65536)
+class _Transliterations(dict[int, str]):
+    """Code point → anyascii's ASCII for it, looked up once per distinct character
+    (anyascii maps each code point on its own, so ``str.translate`` gives its result)."""
+
+    def __missing__(self, code: int) -> str:
+        value: str = anyascii(chr(code))
+        self[code] = value
+        return value
+
+
+_TABLE = _Transliterations()
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII transliteration; punctuation and spacing kept."""
-    return anyascii(text).lower()
+    if text.isascii():
+        return text.lower()
+    return text.translate(_TABLE).lower()
 
 
 def slug(text: str) -> str:

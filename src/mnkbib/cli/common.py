@@ -93,6 +93,8 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 def printable(text: str) -> str:
     """A cell for a terminal or a tab-separated line: tabs and newlines become spaces; other
     control characters (escape sequences that would drive a terminal) are shown as ``\\x1b``."""
+    if _CONTROL.search(text) is None:
+        return text
     text = text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
