@@ -30,7 +30,7 @@ def cli(ctx: click.Context, library: str | None) -> None:
 
     \b
     Examples:
-      mnkbib -l data/library.yaml list
+      mnkbib -l data/mnkbib.yaml list
       mnkbib add --type article-magazine --author "Dierkes, Julian" \\
                  --author "MENDEE Jargalsaikhan" --year 2018 --container "The Diplomat" \\
                  --title "Elevate Ulaanbaatar Dialogue"
