@@ -269,11 +269,15 @@ def merge_into(existing: Entry, new: Entry) -> tuple[Entry, list[str], list[str]
     return merged, filled, conflicts
 
 
-def add_entries(library: Library, entries: list[Entry], on_duplicate: str) -> Outcome:
+def add_entries(
+    library: Library, entries: list[Entry], on_duplicate: str, *, strict_keys: bool = False
+) -> Outcome:
     """Add entries, handling duplicates of library entries and taken or invalid keys.
 
     ``on_duplicate``: ``error`` (refuse, nothing is added), ``skip``, ``merge`` (fill
-    missing fields of the existing entry) or ``rename`` (add it anyway).
+    missing fields of the existing entry) or ``rename`` (add it anyway). A taken or
+    invalid key gets a new one, reported — or, with ``strict_keys`` (a key the user
+    typed), is an error.
     """
     from mnkbib.dedupe import DuplicateIndex
     from mnkbib.errors import ConflictError
@@ -304,7 +308,9 @@ def add_entries(library: Library, entries: list[Entry], on_duplicate: str) -> Ou
             outcome.messages.append(msg)
             continue
         key = entry.key
-        if key and (key in library or not is_valid_key(key)):
+        if strict_keys and key:
+            new = library.add(entry, key=key)  # raises for a taken or invalid key
+        elif key and (key in library or not is_valid_key(key)):
             why = "is taken" if key in library else "is not a valid key"
             new = library.add(entry, key="")
             outcome.messages.append(f"key {key!r} {why}; added as {new.key}")

@@ -441,3 +441,21 @@ def test_edit_invalid_or_failed_leaves_library_untouched(
     else:
         assert result.stderr.startswith("Error: the editor failed")
     assert lib.read_bytes() == before
+
+
+def test_add_with_a_taken_key_is_refused(lib: Path) -> None:
+    before = lib.read_bytes()
+    result = run(lib, "add", "--type", "book", "--title", "X", "--key", "dierkes2018call")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: an entry with key 'dierkes2018call' exists already\n"
+    assert lib.read_bytes() == before
+
+
+def test_add_with_an_invalid_key_is_refused(lib: Path) -> None:
+    before = lib.read_bytes()
+    result = run(lib, "add", "--type", "book", "--title", "X", "--key", "a,b")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: invalid citation key 'a,b' (no spaces, commas, braces or quotes)\n"
+    )
+    assert lib.read_bytes() == before

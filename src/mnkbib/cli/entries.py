@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from mnkbib.cli.common import complete_keys, emit, info, on_wait, pass_obj, read_input
-from mnkbib.errors import MnkbibError, ParseError, UsageError, ValidationError
+from mnkbib.errors import ConflictError, MnkbibError, ParseError, UsageError, ValidationError
 
 _ADD_OPTIONS: list[tuple[str, str, str]] = [
     # (option, field, help)
@@ -99,6 +99,8 @@ def add(obj: Any, sources: tuple[str, ...], **opts: Any) -> None:
         key=opts["key"],
         fmt=opts["fmt"],
     )
+    if opts["key"] and (request.sources == ["-"] or len(request.sources) > 1):
+        raise UsageError("--key names one new entry; it cannot be used with several")
     if request.sources == ["-"]:
         request.stdin, request.stdin_name, notes = read_input("-")
         for note in notes:
@@ -107,6 +109,10 @@ def add(obj: Any, sources: tuple[str, ...], **opts: Any) -> None:
         _prompt_missing(request)
     library = store.read() if store.path.exists() else None
     built = build_entries(request, library)
+    if opts["key"]:  # the one new entry gets exactly this key, or the command fails
+        built.entries = [e.renamed(opts["key"]) for e in built.entries]
+        if library is not None and opts["key"] in library:
+            raise ConflictError(f"an entry with key {opts['key']!r} exists already")
     for note in built.notes:
         info(note)
     from mnkbib.editing import entry_to_text
@@ -124,7 +130,9 @@ def add(obj: Any, sources: tuple[str, ...], **opts: Any) -> None:
             return
         built.entries = entries
     with store.edit(on_wait=on_wait) as lib:
-        outcome = add_entries(lib, built.entries, opts["on_duplicate"])
+        outcome = add_entries(
+            lib, built.entries, opts["on_duplicate"], strict_keys=bool(opts["key"])
+        )
     for line in outcome.messages:
         info(line)
     for key in outcome.added:
