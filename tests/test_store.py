@@ -685,3 +685,31 @@ def test_parse_library_snapshot_layout_matches() -> None:
 
 def test_store_module_exports() -> None:
     assert store_module.SCHEMA_VERSION == 1
+
+
+def test_a_read_only_library_file_is_refused_not_replaced(library_file: Path) -> None:
+    before = library_file.read_bytes()
+    library_file.chmod(0o444)
+    try:
+        with (
+            pytest.raises(
+                StoreError, match="the library file is read-only; the library is unchanged"
+            ),
+            Store(library_file).edit() as lib,
+        ):
+            lib.remove("no2019korea")
+        assert library_file.read_bytes() == before
+        assert library_file.stat().st_mode & 0o777 == 0o444
+    finally:
+        library_file.chmod(0o644)
+
+
+def test_a_killed_writers_temp_file_is_removed_by_the_next_write(library_file: Path) -> None:
+    stale = library_file.with_name(f".{library_file.name}.k1ll3d.tmp")
+    stale.write_text("half a library", encoding="utf-8")
+    other = library_file.with_name("unrelated.tmp")
+    other.write_text("keep me", encoding="utf-8")
+    with Store(library_file).edit() as lib:
+        lib.remove("no2019korea")
+    assert not stale.exists()
+    assert other.read_text(encoding="utf-8") == "keep me"
