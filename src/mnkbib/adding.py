@@ -259,63 +259,30 @@ class Outcome:
     messages: list[str] = field(default_factory=list)
 
 
-def merge_into(existing: Entry, new: Entry) -> tuple[Entry, list[str], list[str]]:
-    """Fill the fields ``existing`` lacks from ``new``; report fields that differ."""
-    filled = [k for k in new.fields if k not in existing.fields]
-    conflicts = [
-        k for k, v in new.fields.items() if k in existing.fields and existing.fields[k] != v
-    ]
-    merged = existing.with_fields(**{k: new.fields[k] for k in filled})
-    return merged, filled, conflicts
-
-
 def add_entries(
     library: Library, entries: list[Entry], on_duplicate: str, *, strict_keys: bool = False
 ) -> Outcome:
-    """Add entries, handling duplicates of library entries and taken or invalid keys.
+    """Add entries as ``importer.plan_import`` plans it: duplicates of library entries are
+    skipped, merged or added anyway; a taken or invalid key gets a new one, reported.
 
-    ``on_duplicate``: ``error`` (refuse, nothing is added), ``skip``, ``merge`` (fill
-    missing fields of the existing entry) or ``rename`` (add it anyway). A taken or
-    invalid key gets a new one, reported — or, with ``strict_keys`` (a key the user
-    typed), is an error.
+    ``on_duplicate`` may also be ``error``: a duplicate refuses the whole command. With
+    ``strict_keys`` (a key the user typed) a taken or invalid key is an error.
     """
-    from mnkbib.dedupe import DuplicateIndex
     from mnkbib.errors import ConflictError
-    from mnkbib.keys import is_valid_key, label
+    from mnkbib.importer import plan_import
+    from mnkbib.keys import label
 
-    outcome = Outcome()
-    index = DuplicateIndex(library)  # built once: an import of 10,000 entries stays linear
-    for entry in entries:
-        found = index.find(entry)
-        dup = found[0] if found else None
-        if dup is not None and on_duplicate != "rename":
-            if on_duplicate == "error":
+    if strict_keys:
+        for entry in entries:
+            if entry.key:
+                library.check_new_key(entry.key)
+    plan = plan_import(library, entries, "skip" if on_duplicate == "error" else on_duplicate)  # type: ignore[arg-type]
+    if on_duplicate == "error":
+        for step in plan.steps:
+            if step.action == "skip":
                 raise ConflictError(
-                    f"{label(entry)} is already in the library as {dup.key}; "
-                    "nothing added (use --on-duplicate skip, merge or rename)"
+                    f"{label(step.entry)} is already in the library as {step.target} "
+                    f"({step.reason}); nothing added (use --on-duplicate skip, merge or rename)"
                 )
-            if on_duplicate == "skip":
-                outcome.messages.append(
-                    f"skipped {label(entry)}: already in the library as {dup.key}"
-                )
-                continue
-            merged, filled, conflicts = merge_into(dup, entry)
-            library.replace(merged)
-            index.add(merged)
-            msg = f"merged into {dup.key}: " + (", ".join(filled) if filled else "nothing new")
-            if conflicts:
-                msg += f"; kept the library's {', '.join(conflicts)} (differs)"
-            outcome.messages.append(msg)
-            continue
-        key = entry.key
-        if strict_keys and key:
-            new = library.add(entry, key=key)  # raises for a taken or invalid key
-        elif key and (key in library or not is_valid_key(key)):
-            why = "is taken" if key in library else "is not a valid key"
-            new = library.add(entry, key="")
-            outcome.messages.append(f"key {key!r} {why}; added as {new.key}")
-        else:
-            new = library.add(entry, key=key)
-        index.add(new)
-        outcome.added.append(new.key)
-    return outcome
+    plan.apply(library)
+    return Outcome(plan.added, plan.messages())

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from mnkbib.dedupe import DuplicateIndex
-from mnkbib.keys import generate_key, is_valid_key
+from mnkbib.keys import generate_key, is_valid_key, label
 from mnkbib.library import Library
 from mnkbib.model import Entry, order_fields
 
@@ -34,11 +34,14 @@ class ImportStep:
 
     @property
     def key_changed(self) -> bool:
-        return self.action == "add" and self.entry.key != self.original_key
+        """Added under another key than the file gave (an entry without one just gets one)."""
+        return (
+            self.action == "add" and bool(self.original_key) and self.entry.key != self.original_key
+        )
 
     def message(self) -> str:
         """One line for the user."""
-        old = self.original_key or "(no key)"
+        old = self.original_key or label(self.entry)
         if self.action == "skip":
             return f"{old}: skipped, a duplicate of {self.target} ({self.reason})"
         if self.action == "merge":

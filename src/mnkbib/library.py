@@ -55,18 +55,21 @@ class Library:
     def add(self, entry: Entry, *, key: str | None = None) -> Entry:
         """Add an entry; without a key (or an empty one) a key is generated."""
         new_key = key if key is not None else entry.key
-        if not new_key:
+        if new_key:
+            self.check_new_key(new_key)
+        else:
             new_key = generate_key(entry, self.entries)
-        elif not is_valid_key(new_key):
-            raise UsageError(
-                f"invalid citation key {new_key!r} (no spaces, commas, braces or quotes)"
-            )
-        elif new_key in self.entries:
-            raise ConflictError(f"an entry with key {new_key!r} exists already")
         entry = entry.renamed(new_key)
         self.entries[new_key] = entry
         self.changes.added[new_key] = entry
         return entry
+
+    def check_new_key(self, key: str) -> None:
+        """Raise unless ``key`` can name a new entry: valid, and not taken."""
+        if not is_valid_key(key):
+            raise UsageError(f"invalid citation key {key!r} (no spaces, commas, braces or quotes)")
+        if key in self.entries:
+            raise ConflictError(f"an entry with key {key!r} exists already")
 
     def replace(self, entry: Entry) -> None:
         old = self.get(entry.key)
@@ -90,10 +93,7 @@ class Library:
         entry = self.get(old)
         if new == old:
             return entry
-        if not is_valid_key(new):
-            raise UsageError(f"invalid citation key {new!r} (no spaces, commas, braces or quotes)")
-        if new in self.entries:
-            raise ConflictError(f"an entry with key {new!r} exists already")
+        self.check_new_key(new)
         renamed = entry.renamed(new)
         self.entries = {
             (new if k == old else k): (renamed if k == old else v) for k, v in self.entries.items()

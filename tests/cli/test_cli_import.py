@@ -53,7 +53,7 @@ def test_import_keeps_keys_renames_clashes_and_reports_bad_blocks(
     assert result.exit_code == 0, result.output
     assert result.stdout.split() == ["dierkes2018reasonsa", "mueller1999"]
     assert f"{bib}:" in result.stderr and "broken" in result.stderr
-    assert "key 'dierkes2018reasons' is taken; added as dierkes2018reasonsa" in result.stderr
+    assert "dierkes2018reasons: key is taken; added as dierkes2018reasonsa\n" in result.stderr
     book = json.loads(run(lib, "show", "--json", "mueller1999").stdout)[0]
     assert book["title"] == "Über Bücher"
     assert book["author"][0] == {"family": "Müller", "given": "Hans", "suffix": "Jr."}
@@ -73,7 +73,10 @@ def test_import_skips_duplicates_by_default(lib: Path, tmp_path: Path) -> None:
     result = run(lib, "import", str(bib))
     assert result.exit_code == 0, result.output
     assert result.stdout.split() == ["mueller1999"]
-    assert "already in the library as dierkes2018reasons" in result.stderr
+    assert (
+        "dierkes2018reasons: skipped, a duplicate of dierkes2018reasons "
+        "(same title, year and first author)\n"
+    ) in result.stderr
 
 
 def test_import_dry_run_changes_nothing(lib: Path, tmp_path: Path) -> None:
