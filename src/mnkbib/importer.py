@@ -131,11 +131,11 @@ def plan_import(library: Library, entries: list[Entry], on_duplicate: OnDuplicat
     for i, step in enumerate(plan.steps):
         if step.action == "merge" and step.target is not None:
             last[step.target] = i
-    for target, i in last.items():
+    for target_key, i in last.items():
         for j, step in enumerate(plan.steps):
-            if step.action == "merge" and step.target == target and j != i:
+            if step.action == "merge" and step.target == target_key and j != i:
                 plan.steps[j] = ImportStep(
-                    "merge", plan.steps[i].entry, step.original_key, target, step.reason,
+                    "merge", plan.steps[i].entry, step.original_key, target_key, step.reason,
                     step.filled, step.conflicts,
                 )  # fmt: skip
     return plan

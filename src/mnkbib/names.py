@@ -200,7 +200,9 @@ def _balanced_outer(text: str) -> bool:
 
 
 def _split_top(text: str, sep: str) -> list[str]:
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    depth = 0
+    cur: list[str] = []
     for ch in text:
         if ch == "{":
             depth += 1

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from mnkbib.errors import UsageError
 from mnkbib.formats.csl_json import entry_to_csl
 from mnkbib.model import Entry
-from mnkbib.styles import get_style, render
+from mnkbib.styles import Rich, get_style, render
 from mnkbib.types import ENTRY_TYPES
 
 MARKUPS = ("text", "markdown", "html")
@@ -24,7 +25,7 @@ def _check_markup(to: str) -> None:
         raise UsageError(f"--to: unknown markup {to!r} (choose from {', '.join(MARKUPS)})")
 
 
-def bibliography(entries: Sequence[Entry], style: str = "author-date") -> list[tuple[str, object]]:
+def bibliography(entries: Sequence[Entry], style: str = "author-date") -> list[tuple[str, Rich]]:
     items = [entry_to_csl(e) for e in entries]
     return get_style(style).bibliography(items)
 
@@ -32,7 +33,7 @@ def bibliography(entries: Sequence[Entry], style: str = "author-date") -> list[t
 def chicago_list(entries: Sequence[Entry], *, style: str = "author-date", to: str = "text") -> str:
     """The sorted reference list: a line per entry (text), a paragraph (markdown), a div (html)."""
     _check_markup(to)
-    refs = [render(rich, to) for _, rich in bibliography(entries, style)]  # type: ignore[arg-type]
+    refs = [render(rich, to) for _, rich in bibliography(entries, style)]
     if to == "text":
         return "".join(r + "\n" for r in refs)
     if to == "markdown":
@@ -44,7 +45,7 @@ def chicago_list(entries: Sequence[Entry], *, style: str = "author-date", to: st
 @dataclass(frozen=True, slots=True)
 class Grouping:
     heading: Callable[[Entry], list[str]]  # an entry can be in several groups (tags)
-    order: Callable[[str], object]
+    order: Callable[[str], Any]
 
 
 GROUPINGS: dict[str, Grouping] = {
@@ -73,7 +74,7 @@ def markdown_list(
     """A Markdown reference list: bulleted or numbered, optionally under headings."""
     refs = bibliography(entries, style)
     by_key = {e.key: e for e in entries}
-    rendered = [(key, render(rich, "markdown")) for key, rich in refs]  # type: ignore[arg-type]
+    rendered = [(key, render(rich, "markdown")) for key, rich in refs]
     if group_by is None:
         return _items(rendered, numbered)
     try:

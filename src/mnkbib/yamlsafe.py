@@ -76,7 +76,7 @@ class _Constructor(SafeConstructor):
         try:
             return super().construct_document(node)
         finally:
-            self.constructed_objects = {}
+            self.constructed_objects: dict[Node, Any] = {}
 
     def _mapping(self, node: MappingNode) -> LineDict:
         mapping = LineDict()

@@ -20,7 +20,7 @@ class CommandError(click.ClickException):
 
     def __init__(self, error: MnkbibError) -> None:
         super().__init__(error.message)
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]  # per error, not per class
 
 
 class MnkbibGroup(click.Group):
