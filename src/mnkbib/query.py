@@ -13,12 +13,13 @@ import re
 import shlex
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from mnkbib.errors import UsageError
 from mnkbib.model import NAME_ROLES, Entry
 from mnkbib.textfold import fold
 
-Predicate = Callable[[Entry], bool]
+Predicate = Callable[[Any], bool]  # of an Entry or a Row
 
 _TEXT_FIELDS = (
     "title",
@@ -43,8 +44,90 @@ _TEXT_SET = frozenset(_TEXT_FIELDS)
 _ROLE_SET = frozenset(NAME_ROLES)
 
 
-def haystack(entry: Entry) -> str:
+class Row(int):
+    """An entry as ``list`` and ``search`` without ``--json`` see it: what the filters, the
+    sort orders and the output read, computed once per entry by :func:`row_values` (the
+    output line by the caller) and kept column by column in the cache's index. A Row is
+    the entry's number in its :class:`Table` (so 100,000 of them cost next to nothing);
+    its attributes read the table's columns. The filters and sorts below read a Row and an
+    Entry alike: ``key``, ``type``, ``year``, ``tags`` as attributes, the rest through the
+    accessors (:func:`haystack`, :func:`people_text` …) that pick up the stored values."""
+
+    __slots__ = ()
+    _table: Table
+
+    FIELDS = (
+        "key",
+        "type",
+        "year",
+        "tags",
+        "language",  # lower-cased
+        "container",  # folded
+        "hay",  # haystack()
+        "people",  # people_text()
+        "date_key",
+        "author_sort",
+        "title_fold",
+        "line",  # the output line (mnkbib.cli.listing)
+    )
+
+    key = property(lambda self: self._table.key[self])
+    type = property(lambda self: self._table.type[self])
+    year = property(lambda self: self._table.year[self])
+    tags = property(lambda self: self._table.tags[self])
+    language = property(lambda self: self._table.language[self])
+    container = property(lambda self: self._table.container[self])
+    hay = property(lambda self: self._table.hay[self])
+    people = property(lambda self: self._table.people[self])
+    date_key = property(lambda self: self._table.date_key[self])
+    author_sort = property(lambda self: self._table.author_sort[self])
+    title_fold = property(lambda self: self._table.title_fold[self])
+    line = property(lambda self: self._table.line[self])
+
+    def __repr__(self) -> str:
+        return f"Row({self.key!r})"
+
+
+class Table:
+    """The columns of Row.FIELDS, each fetched by ``column(name)`` on first use."""
+
+    def __init__(self, column: Callable[[str], list[Any]], size: int) -> None:
+        self._column = column
+        self.size = size
+
+    def __getattr__(self, name: str) -> list[Any]:
+        if name not in Row.FIELDS:
+            raise AttributeError(name)
+        value = self._column(name)
+        setattr(self, name, value)
+        return value
+
+    def rows(self) -> list[Row]:
+        row = type("Row", (Row,), {"__slots__": (), "_table": self})
+        return list(map(row, range(self.size)))
+
+
+def row_values(entry: Entry) -> tuple[Any, ...]:
+    """Every field of the entry's :class:`Row` but the last (the output line)."""
+    return (
+        entry.key,
+        entry.type,
+        entry.year,
+        tuple(entry.tags),
+        _language(entry),
+        _container(entry),
+        haystack(entry),
+        people_text(entry),
+        _date_key(entry),
+        _author_sort(entry),
+        _title_fold(entry),
+    )
+
+
+def haystack(entry: Entry | Row) -> str:
     """Everything searchable in an entry, folded."""
+    if isinstance(entry, Row):
+        return entry.hay
     parts = [entry.key, entry.type]
     for name, value in entry.fields.items():  # one pass over the fields the entry has
         if name in _TEXT_SET:
@@ -58,8 +141,42 @@ def haystack(entry: Entry) -> str:
     return fold(" ".join(parts))
 
 
-def people_text(entry: Entry) -> str:
+def people_text(entry: Entry | Row) -> str:
+    if isinstance(entry, Row):
+        return entry.people
     return fold(" ".join(p.display() for role in NAME_ROLES for p in entry.names(role)))
+
+
+def _language(entry: Entry | Row) -> str:
+    if isinstance(entry, Row):
+        return entry.language
+    return str(entry.fields.get("language", "")).lower()
+
+
+def _container(entry: Entry | Row) -> str:
+    if isinstance(entry, Row):
+        return entry.container
+    return fold(str(entry.fields.get("container", "")))
+
+
+def _date_key(entry: Entry | Row) -> tuple[int, int, int] | None:
+    if isinstance(entry, Row):
+        return entry.date_key
+    d = entry.date
+    return (d.year, d.month or 0, d.day or 0) if d else None
+
+
+def _author_sort(entry: Entry | Row) -> str:
+    if isinstance(entry, Row):
+        return entry.author_sort
+    creators = entry.creators()
+    return fold(creators[0].sort_form()) if creators else "~"
+
+
+def _title_fold(entry: Entry | Row) -> str:
+    if isinstance(entry, Row):
+        return entry.title_fold
+    return fold(entry.title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +232,7 @@ class Filters:
             preds.append(lambda e: e.type in wanted)
         for c in self.containers:
             needle = fold(c)
-            preds.append(lambda e, n=needle: n in fold(str(e.fields.get("container", ""))))
+            preds.append(lambda e, n=needle: n in _container(e))
         for t in self.tags:
             preds.append(_tag(t))
         if self.langs:
@@ -127,8 +244,8 @@ class Filters:
         return preds
 
 
-def _lang_matches(entry: Entry, langs: tuple[str, ...]) -> bool:
-    lang = str(entry.fields.get("language", "")).lower()
+def _lang_matches(entry: Entry | Row, langs: tuple[str, ...]) -> bool:
+    lang = _language(entry)
     return any(lang == x or lang.startswith(x + "-") for x in langs)
 
 
@@ -186,63 +303,91 @@ def _field_text(name: str, needle: str) -> Predicate:
     return pred
 
 
-def parse_query(text: str) -> list[Predicate]:
+def _words(text: str) -> list[str]:
     try:
-        words = shlex.split(text)
+        return shlex.split(text)
     except ValueError as exc:
         raise UsageError(f"search: {exc} in {text!r}") from None
+
+
+def _field_word(word: str) -> tuple[bool, str, str, str | None]:
+    """(negated, the word without its '-', field name, value): ``name`` is ``""`` for a
+    free word, else a key of _FIELD_PREDICATES or the name of a field to search."""
+    negate = word.startswith("-") and len(word) > 1
+    if negate:
+        word = word[1:]
+    name, sep, value = word.partition(":")
+    if sep and value and name in _FIELD_PREDICATES:
+        return negate, word, name, value
+    if sep and value and re.fullmatch(r"[a-z][a-z-]*", name) and name not in ("http", "https"):
+        return negate, word, name, value
+    return negate, word, "", None
+
+
+def free_words_only(text: str) -> bool:
+    """Whether the query has only free and negated free words (no ``field:value``): then
+    it reads nothing but a Row's haystack. False for a query that does not parse."""
+    try:
+        words = _words(text)
+    except UsageError:
+        return False
+    return all(not _field_word(word)[2] for word in words)
+
+
+def parse_query(text: str) -> list[Predicate]:
     preds: list[Predicate] = []
     wanted: list[str] = []  # free words, all matched against one haystack per entry
     unwanted: list[str] = []
-    for word in words:
-        negate = word.startswith("-") and len(word) > 1
-        if negate:
-            word = word[1:]
-        name, sep, value = word.partition(":")
+    for negate, word, name, value in map(_field_word, _words(text)):
         pred: Predicate
-        if sep and value and name in _FIELD_PREDICATES:
-            pred = _FIELD_PREDICATES[name](value)
-        elif (
-            sep and value and re.fullmatch(r"[a-z][a-z-]*", name) and name not in ("http", "https")
-        ):
-            pred = _field_text(name, fold(value))
-        else:
+        if value is None:
             (unwanted if negate else wanted).append(fold(word))
             continue
+        if name in _FIELD_PREDICATES:
+            pred = _FIELD_PREDICATES[name](value)
+        else:
+            pred = _field_text(name, fold(value))
         preds.append((lambda e, p=pred: not p(e)) if negate else pred)
-    if wanted or unwanted:
+    if len(wanted) == 1 and not unwanted:  # the common case, with fewer calls per entry
+        word = wanted[0]
+        preds.insert(0, lambda e: word in haystack(e))
+    elif wanted or unwanted:
         preds.insert(0, lambda e: _words_match(haystack(e), wanted, unwanted))
     return preds
 
 
 def _words_match(text: str, wanted: list[str], unwanted: list[str]) -> bool:
-    return all(w in text for w in wanted) and not any(w in text for w in unwanted)
+    for w in wanted:
+        if w not in text:
+            return False
+    return all(w not in text for w in unwanted)
 
 
-def select(entries: Iterable[Entry], filters: Filters) -> list[Entry]:
+def select(entries: Iterable[Any], filters: Filters) -> list[Any]:
+    """The entries (or rows) that match every filter, in their order."""
     preds = filters.predicates()
+    if not preds:
+        return list(entries)
+    if len(preds) == 1:
+        return list(filter(preds[0], entries))
     return [e for e in entries if all(p(e) for p in preds)]
 
 
-SORTS: dict[str, Callable[[Entry], tuple[object, ...]]] = {
+SORTS: dict[str, Callable[[Any], tuple[object, ...]]] = {  # of an Entry or a Row
     "key": lambda e: (e.key,),
     "date": lambda e: (
-        e.date is None,
-        (e.date.year, e.date.month or 0, e.date.day or 0) if e.date else (0, 0, 0),
+        (d := _date_key(e)) is None,
+        d or (0, 0, 0),
         e.key,
     ),
     "year": lambda e: (e.year is None, e.year or 0, e.key),
-    "author": lambda e: (
-        fold(e.creators()[0].sort_form()) if e.creators() else "~",
-        e.year or 0,
-        fold(e.title),
-    ),
-    "title": lambda e: (fold(e.title), e.key),
+    "author": lambda e: (_author_sort(e), e.year or 0, _title_fold(e)),
+    "title": lambda e: (_title_fold(e), e.key),
     "type": lambda e: (e.type, e.key),
 }
 
 
-def sort_entries(entries: list[Entry], how: str | None, reverse: bool = False) -> list[Entry]:
+def sort_entries(entries: list[Any], how: str | None, reverse: bool = False) -> list[Any]:
     if not how or how == "file":
         return list(reversed(entries)) if reverse else entries
     try:

@@ -44,12 +44,21 @@ def filter_options(func: Any) -> Any:
     return func
 
 
-def selected(obj: Any, opts: dict[str, Any]) -> list[Any]:
-    from mnkbib.query import Filters, select, sort_entries
+def selected(obj: Any, opts: dict[str, Any], *, rows: bool = False) -> list[Any]:
+    """The entries the query and filters select, in the order asked for. ``rows``: the
+    caller needs only what a :class:`mnkbib.query.Row` holds (the output of ``list`` and
+    ``search`` without ``--json``); then a query of free words only is answered from the
+    cache's index, without loading the entries."""
+    from mnkbib.query import Filters, free_words_only, select, sort_entries
 
-    library = obj.store().read()
+    text = " ".join(opts.pop("query", ()) or ())
+    store = obj.store()
+    if rows and free_words_only(text):
+        library: Any = _rows(store)
+    else:
+        library = store.read()
     filters = Filters(
-        text=" ".join(opts.pop("query", ()) or ()),
+        text=text,
         authors=opts.pop("authors", ()),
         years=opts.pop("years", None),
         types=opts.pop("types", ()),
@@ -59,6 +68,38 @@ def selected(obj: Any, opts: dict[str, Any]) -> list[Any]:
     )
     entries = select(library, filters)
     return sort_entries(entries, opts.pop("sort", None), opts.pop("reverse", False))
+
+
+def _rows(store: Any) -> list[Any]:
+    """Every entry of the library as a Row, from the cache's index (built when missing)."""
+    from mnkbib.cache import cached_index
+    from mnkbib.query import Row, Table, row_values
+    from mnkbib.store import parse_library
+
+    shared: dict[Any, Any] = {}
+    share = shared.setdefault  # equal values as one object: a smaller, faster index
+
+    def build(entry: Any) -> tuple[Any, ...]:
+        key, type_, year, tags, lang, container, hay, people, date, author, title = row_values(
+            entry
+        )
+        return (
+            key,
+            share(type_, type_),
+            year,
+            share(tags, tuple(share(t, t) for t in tags)),
+            share(lang, lang),
+            share(container, container),
+            hay,
+            share(people, people),
+            share(date, date),
+            share(author, author),
+            title,
+            _line(entry),
+        )
+
+    index = cached_index(store.path, store.source, parse_library, build, Row.FIELDS)
+    return Table(index.column, index.size).rows()
 
 
 def _row(entry: Any) -> list[str]:
@@ -73,6 +114,27 @@ def _row(entry: Any) -> list[str]:
     ]
 
 
+def _line(entry: Any) -> str:
+    """The entry's tab-separated output line (a Row holds it)."""
+    line = getattr(entry, "line", None)
+    if line is not None:
+        return line  # type: ignore[no-any-return]
+    return "\t".join(printable(c) for c in _row(entry)) + "\n"
+
+
+def _column(entries: list[Any], name: str, default: Any) -> list[Any]:
+    """``name`` of every entry: for Rows (all of one table) straight from its column."""
+    table = getattr(entries[0], "_table", None) if entries else None
+    if table is not None:
+        return list(map(getattr(table, name).__getitem__, entries))
+    return [default(e) for e in entries]
+
+
+def _cells(entry: Any) -> list[str]:
+    """The entry's table cells, printable."""
+    return _line(entry)[:-1].split("\t")
+
+
 @click.command(name="list")
 @filter_options
 @click.option("--json", "as_json", is_flag=True, help="A JSON array of entries.")
@@ -85,7 +147,7 @@ def list_(obj: Any, as_json: bool, keys_only: bool, limit: int | None, **opts: A
     On a terminal: a table. Piped: one tab-separated line per entry —
     key, date, authors, title, container.
     """
-    entries = selected(obj, opts)
+    entries = selected(obj, opts, rows=not as_json)
     if limit is not None:
         entries = entries[:limit]
     render_entries(entries, as_json=as_json, keys_only=keys_only)
@@ -95,17 +157,17 @@ def render_entries(entries: list[Any], *, as_json: bool, keys_only: bool) -> Non
     from mnkbib.console import MAX_TABLE_ROWS, is_tty
 
     if keys_only:
-        emit("".join(e.key + "\n" for e in entries))
+        emit("".join(k + "\n" for k in _column(entries, "key", lambda e: e.key)))
     elif as_json:
         emit_json([entry_json(e) for e in entries])
     elif is_tty() and len(entries) <= MAX_TABLE_ROWS:
         from mnkbib.console import print_table
 
-        rows = [[printable(c) for c in _row(e)] for e in entries]
+        rows = [_cells(e) for e in entries]
         print_table(["key", "date", "authors", "title", "container"], rows)
         info(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
     else:
-        emit(tsv(_row(e) for e in entries))
+        emit("".join(_column(entries, "line", _line)))
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
@@ -120,7 +182,7 @@ def search(obj: Any, as_json: bool, keys_only: bool, **opts: Any) -> None:
     (author: year: tag: type: lang: title: container: …) or be negated (-word).
     Exits 1 when nothing matches.
     """
-    entries = selected(obj, opts)
+    entries = selected(obj, opts, rows=not as_json)
     render_entries(entries, as_json=as_json, keys_only=keys_only)
     if not entries:
         raise SystemExit(1)

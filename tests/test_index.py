@@ -1,0 +1,345 @@
+"""The listing index (cache.cached_index): `list` and `search` answered from it print exactly
+what they print from the entries, and it is never stale, never trusted when damaged."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mnkbib import cache, query
+from mnkbib.cli import cli
+from mnkbib.model import entry_from_raw, entry_to_raw
+from mnkbib.store import Store
+from mnkbib.yamlemit import emit_entry
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "mnkbib_bench_generate", ROOT / "benchmarks" / "generate.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+GENERATE = _generator()
+
+# Entries the generator does not make: control characters in cells, no date, no people,
+# a month and day, a regional language tag, an accented container.
+ODD = [
+    ("odd1", {"type": "book", "title": "Tab\there and\x1b[31mred", "language": "mn-Cyrl"}),
+    (
+        "odd2",
+        {"type": "report", "title": "Ünïcode", "date": "2001-02-03", "container": "Über Blätter"},
+    ),
+    (
+        "odd3",
+        {
+            "type": "article-journal",
+            "title": "Line\nbreak",
+            "author": [{"literal": "Монгол Улсын Их Хурал"}],
+            "tags": ["Korea", "mongolia"],
+            "date": "1999-07",
+            "language": "MN",
+        },
+    ),
+]
+
+
+def library_text(n: int, seed: int = 7) -> str:
+    entries = GENERATE.generate(n, seed)
+    text: str = GENERATE.library_text(entries)
+    for key, raw in ODD:
+        entry = entry_from_raw(key, raw)
+        text += emit_entry(entry.key, entry_to_raw(entry))
+    return text
+
+
+@pytest.fixture(scope="module")
+def text() -> str:
+    return library_text(120)
+
+
+@pytest.fixture
+def lib(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "library.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["-l", str(path), *args], env=env)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def full(path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """The same command, made to take the path through the entries."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(query, "free_words_only", lambda text: False)
+        return run(path, *args, env=env)
+
+
+class Calls:
+    """Counts what a command did: full library reads, rows built for the index."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.states = 0
+        self.built = 0
+        load_state, row_values = cache.load_state, query.row_values
+
+        def counting_load_state(path: Path) -> Any:
+            self.states += 1
+            return load_state(path)
+
+        def counting_row_values(entry: Any) -> Any:
+            self.built += 1
+            return row_values(entry)
+
+        monkeypatch.setattr(cache, "load_state", counting_load_state)
+        monkeypatch.setattr(query, "row_values", counting_row_values)
+
+    def reset(self) -> None:
+        self.states = self.built = 0
+
+
+def index_of(path: Path) -> cache.Index:
+    index = cache.load_index(path)
+    assert index is not None
+    return index
+
+
+# ---------------------------------------------------------------------------
+# Same output
+
+
+WORDS = ["mongolia", "the", "ulaanbaatar", "muller", "history", "tuukhen", "a", "zz", "2001"]
+word = st.sampled_from(WORDS).flatmap(lambda w: st.sampled_from([w, "-" + w]))
+options = st.fixed_dictionaries(
+    {},
+    optional={
+        "--author": st.sampled_from(["dierkes", "müller", "mendee", "nobody", "Хурал"]),
+        "--year": st.sampled_from(["2001", "1990..2005", "..1999", "2010..", "x", "1999-2003"]),
+        "--type": st.sampled_from(["book", "article-journal", "report", "thesis", "nonsense"]),
+        "--tag": st.sampled_from(["mongolia", "korea", "history", "none"]),
+        "--lang": st.sampled_from(["mn", "en", "de", "ru", "mn-cyrl", "zz"]),
+        "--container": st.sampled_from(["journal", "uber", "diplomat", "press"]),
+        "--sort": st.sampled_from(["file", "key", "date", "year", "author", "title", "type", "x"]),
+        "--limit": st.sampled_from(["0", "1", "7", "1000"]),
+    },
+)
+
+
+def arguments(command: str, words: list[str], opts: dict[str, str], flags: list[str]) -> list[str]:
+    args = [command, *flags]
+    for name, value in opts.items():
+        if name == "--limit" and command == "search":
+            continue
+        args += [f"{name}={value}"]
+    return [*args, "--", *words] if words else args
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    command=st.sampled_from(["list", "search"]),
+    words=st.lists(word, max_size=3),
+    opts=options,
+    flags=st.lists(st.sampled_from(["--reverse", "--keys"]), unique=True),
+)
+def test_rows_and_entries_print_the_same(
+    tmp_path_factory: pytest.TempPathFactory,
+    text: str,
+    command: str,
+    words: list[str],
+    opts: dict[str, str],
+    flags: list[str],
+) -> None:
+    path = tmp_path_factory.mktemp("same") / "library.yaml"
+    if not path.exists():
+        path.write_text(text, encoding="utf-8")
+    args = arguments(command, words, opts, flags)
+    expected = full(path, *args)
+    assert run(path, *args) == expected  # the index built now, or read
+    assert run(path, *args) == expected  # the index read
+    assert index_of(path).digest == cache.content_digest(path.read_bytes())
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list"],
+        ["list", "--keys"],
+        ["search", "ulaanbaatar"],
+        ["search", "mongolia", "-the", "--sort", "author", "--reverse"],
+        ["search", "zzzzzz"],  # nothing: exit 1
+        ["list", "--sort", "title", "--tag", "korea"],
+        ["list", "--year", "nonsense"],
+        ["search", '"unclosed'],
+        ["list", "--type", "book", "--sort", "date", "--limit", "3"],
+    ],
+)
+@pytest.mark.parametrize("tty", [False, True])
+def test_examples_print_the_same(lib: Path, args: list[str], tty: bool) -> None:
+    env = {"MNKBIB_FORCE_TTY": "1"} if tty else {}
+    expected = full(lib, *args, env=env)
+    assert run(lib, *args, env=env) == expected
+    assert run(lib, *args, env=env) == expected
+
+
+def test_a_warm_listing_reads_the_index_only(lib: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = Calls(monkeypatch)
+    expected = full(lib, "list")
+    calls.reset()
+    assert run(lib, "list") == expected  # builds the index from the cached entries
+    assert calls.states == 1
+    assert calls.built == len(ODD) + 120
+    calls.reset()
+    assert run(lib, "list") == expected
+    assert run(lib, "search", "mongolia", "--sort", "author") == full(
+        lib, "search", "mongolia", "--sort", "author"
+    )
+    calls.reset()
+    run(lib, "search", "mongolia", "--keys")
+    assert (calls.states, calls.built) == (0, 0)
+
+
+# ---------------------------------------------------------------------------
+# Never stale
+
+
+def test_rebuilt_after_a_hand_edit_reusing_unchanged_entries(
+    lib: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(lib, "list")
+    calls = Calls(monkeypatch)
+    text = lib.read_text(encoding="utf-8")
+    changed = text.replace("title: Ünïcode", "title: Ünïcodes", 1)
+    assert changed != text
+    lib.write_text(changed, encoding="utf-8")
+    before = full(lib, "list")
+    assert "Ünïcodes" in before[1]
+    calls.reset()
+    assert run(lib, "list") == before
+    assert calls.built == 1  # only the edited entry
+    assert index_of(lib).digest == cache.content_digest(lib.read_bytes())
+    calls.reset()
+    assert run(lib, "search", "unicodes") == full(lib, "search", "unicodes")
+    assert calls.built == 0
+
+
+def test_same_size_edit_is_seen(lib: Path) -> None:
+    run(lib, "list")
+    text = lib.read_text(encoding="utf-8")
+    same_size = text.replace("title: Ünïcode", "title: Ünïcade", 1)
+    assert same_size != text and len(same_size) == len(text)
+    lib.write_text(same_size, encoding="utf-8")
+    assert run(lib, "search", "unicade", "--keys") == (0, "odd2\n", "")
+
+
+def test_rebuilt_after_an_mnkbib_write(lib: Path) -> None:
+    assert run(lib, "search", "tab", "--keys")[1] == "odd1\n"
+    assert run(lib, "set", "odd1", "title=Completely new")[0] == 0
+    with Store(lib).edit() as library:
+        library.remove("odd2")
+    for args in (["list"], ["search", "completely"], ["list", "--keys"]):
+        expected = full(lib, *args)
+        assert run(lib, *args) == expected
+    assert "odd2" not in run(lib, "list", "--keys")[1]
+    assert run(lib, "search", "completely", "--keys")[1] == "odd1\n"
+    assert index_of(lib).digest == cache.content_digest(lib.read_bytes())
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip-header", "flip-column", "garbage", "empty"])
+def test_a_damaged_index_is_ignored(lib: Path, damage: str) -> None:
+    expected = {a: full(lib, *a) for a in (("list",), ("search", "mongolia", "--sort", "title"))}
+    run(lib, "list")
+    index = cache.index_file(lib)
+    data = bytearray(index.read_bytes())
+    if damage == "truncate":
+        data = data[: len(data) - 100]
+    elif damage == "flip-header":
+        data[len(cache.MAGIC) + 10] ^= 0x55
+    elif damage == "flip-column":
+        data[-50] ^= 0x55  # in the last column ("year"), read only when asked for
+    elif damage == "garbage":
+        data = bytearray(b"not a cache at all" * 10)
+    else:
+        data = bytearray()
+    index.write_bytes(bytes(data))
+    for args, out in expected.items():
+        assert run(lib, *args) == out
+    assert run(lib, "list", "--sort", "year") == full(lib, "list", "--sort", "year")
+    assert index_of(lib).digest == cache.content_digest(lib.read_bytes())
+    assert run(lib, "list", "--sort", "year") == full(lib, "list", "--sort", "year")
+
+
+def test_an_index_of_another_library_is_not_used(tmp_path: Path, lib: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text(library_text(30, seed=3), encoding="utf-8")
+    run(other, "list")
+    cache.index_file(lib).parent.mkdir(parents=True, exist_ok=True)
+    cache.index_file(lib).write_bytes(cache.index_file(other).read_bytes())
+    assert run(lib, "list") == full(lib, "list")
+
+
+def test_an_index_of_another_version_is_ignored(lib: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "_INDEX_FINGERPRINT", "an older mnkbib")
+    run(lib, "list")
+    monkeypatch.setattr(cache, "_INDEX_FINGERPRINT", None)
+    assert cache.load_index(lib) is None
+    assert run(lib, "list") == full(lib, "list")
+    assert cache.load_index(lib) is not None
+
+
+# ---------------------------------------------------------------------------
+# Who uses it
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--json"],
+        ["search", "--json", "mongolia"],
+        ["search", "title:mongolia"],
+        ["search", "author:dierkes"],
+        ["search", "-tag:korea", "mongolia"],
+        ["list", "year:2001"],
+        ["search", "key:odd1"],
+        ["export", "--format", "bibtex"],
+        ["authors"],
+    ],
+)
+def test_json_and_field_queries_never_use_the_index(
+    lib: Path, args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_index(*_: Any, **__: Any) -> Any:
+        raise AssertionError("the index was used")
+
+    monkeypatch.setattr(cache, "cached_index", no_index)
+    code, _, _ = run(lib, *args)
+    assert code in (0, 1)
+
+
+def test_free_words_only() -> None:
+    assert query.free_words_only("mongolia -draft 'two words' http://x.org")
+    assert query.free_words_only("")
+    for text in ("title:x", "-author:y", "tag:korea a", "key:z", '"unclosed'):
+        assert not query.free_words_only(text)
+
+
+def test_missing_library_gives_the_same_error(tmp_path: Path) -> None:
+    path = tmp_path / "none.yaml"
+    assert run(path, "list") == full(path, "list")
+    assert run(path, "list")[0] != 0
