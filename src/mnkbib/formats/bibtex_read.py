@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -468,13 +468,7 @@ def _convert(block: bp.Entry, fields: list[tuple[str, str]], problems: list[Prob
         builder.set("translated-title", addon[1:-1], keep_as="titleaddon")
 
     # Container.
-    for bib in ("journaltitle", "journal", "booktitle"):
-        value = take(bib)
-        if value is not None:
-            if "container" in builder.fields:
-                builder.set_unknown(bib, value)
-            else:
-                builder.set("container", value, keep_as=bib)
+    _first_of(builder, take, "container", ("journaltitle", "journal", "booktitle"))
     if "container" not in builder.fields:
         how = decoded.get("howpublished")
         if how and file_type == "misc" and "://" not in how and "howpublished" not in handled:
@@ -514,20 +508,8 @@ def _convert(block: bp.Entry, fields: list[tuple[str, str]], problems: list[Prob
             builder.set("number", value, keep_as="eid")
 
     # Publisher and place.
-    for bib in ("publisher", "institution", "school"):
-        value = take(bib)
-        if value is not None:
-            if "publisher" in builder.fields:
-                builder.set_unknown(bib, value)
-            else:
-                builder.set("publisher", value, keep_as=bib)
-    for bib in ("address", "location"):
-        value = take(bib)
-        if value is not None:
-            if "place" in builder.fields:
-                builder.set_unknown(bib, value)
-            else:
-                builder.set("place", value, keep_as=bib)
+    _first_of(builder, take, "publisher", ("publisher", "institution", "school"))
+    _first_of(builder, take, "place", ("address", "location"))
 
     # Language.
     lang = take("language")
@@ -632,6 +614,22 @@ def _apply_flags(builder: EntryBuilder, flags: str) -> bool:
 
 
 _DATE_START = re.compile(r"^(-?\d{1,4}(?:-\d{2}(?:-\d{2})?)?)")
+
+
+def _first_of(
+    builder: EntryBuilder,
+    take: Callable[[str], str | None],
+    target: str,
+    names: tuple[str, ...],
+) -> None:
+    """The first of ``names`` present becomes ``target``; any other is kept as it was."""
+    for bib in names:
+        value = take(bib)
+        if value is not None:
+            if target in builder.fields:
+                builder.set_unknown(bib, value)
+            else:
+                builder.set(target, value, keep_as=bib)
 
 
 def _set_date(builder: EntryBuilder, target: str, value: str, *, keep_as: str) -> None:
