@@ -16,7 +16,7 @@ PIECES = st.sampled_from(
 )  # fmt: skip
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=3000, deadline=None)
 @given(st.lists(PIECES, max_size=8).map("".join))
 def test_fast_path_agrees_with_pylatexenc(text: str) -> None:
     fast = _decode_accents(text)
@@ -33,3 +33,9 @@ def test_fast_path_handles_the_common_forms() -> None:
     ]:
         assert _decode_accents(latex) == plain
         assert decode(latex) == (plain, [])
+
+
+def test_fast_path_leaves_unpaired_braces_to_pylatexenc() -> None:
+    """Found by hypothesis: the fast path must not swallow an unpaired brace."""
+    assert _decode_accents('\\"{aa') is None
+    assert decode('\\"{aa') == _decode('\\"{aa')

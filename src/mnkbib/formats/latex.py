@@ -83,17 +83,32 @@ _COMBINING = {
     "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
     "c": "\u0327", "k": "\u0328", "r": "\u030a",
 }  # fmt: skip
-_ACCENT = re.compile(r"\{?\\([\"'`^~=.])\{?([A-Za-z])\}?\}?|\{?\\([uvHckr])\{([A-Za-z])\}\}?")
+_SYMBOL = r"\\([\"'`^~=.])"  # \" \' … : control symbols, the letter may follow directly
+_WORD = r"\\([uvHckr])"  # \v \c …: control words, only with a braced letter here
+# Every brace an accent pattern takes is paired: {\"u}, \"{u}, {\"{u}}, \"u, \v{s}, {\v{s}}.
+_ACCENTS = [
+    re.compile(p)
+    for p in (
+        rf"\{{{_SYMBOL}\{{([A-Za-z])\}}\}}",
+        rf"\{{{_SYMBOL}([A-Za-z])\}}",
+        rf"{_SYMBOL}\{{([A-Za-z])\}}",
+        rf"{_SYMBOL}([A-Za-z])",
+        rf"\{{{_WORD}\{{([A-Za-z])\}}\}}",
+        rf"{_WORD}\{{([A-Za-z])\}}",
+    )
+]
 _OTHER_LATEX = re.compile(r"[\\~$]|--|``|''|!`|\?`")
 
 
 def _accent(match: re.Match[str]) -> str:
-    mark, letter = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
-    return unicodedata.normalize("NFC", letter + _COMBINING[mark])
+    return unicodedata.normalize("NFC", match.group(2) + _COMBINING[match.group(1)])
 
 
 def _decode_accents(text: str) -> str | None:
-    out = _ACCENT.sub(_accent, text) if "\\" in text else text
+    out = text
+    if "\\" in out:
+        for pattern in _ACCENTS:
+            out = pattern.sub(_accent, out)
     if _OTHER_LATEX.search(out) or not _balanced(out):
         return None
     return out.replace("{", "").replace("}", "")
