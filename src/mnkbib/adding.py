@@ -257,6 +257,7 @@ def _overlay(entry: Entry, options: dict[str, Any]) -> Entry:
 class Outcome:
     added: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+    summary: str = ""  # "2 skipped as duplicates, 3 merged (1 with nothing new)"
 
 
 def add_entries(
@@ -285,4 +286,4 @@ def add_entries(
                     f"({step.reason}); nothing added (use --on-duplicate skip, merge or rename)"
                 )
     plan.apply(library)
-    return Outcome(plan.added, plan.messages())
+    return Outcome(plan.added, plan.messages(), plan.summary())

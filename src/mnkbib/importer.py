@@ -69,8 +69,29 @@ class ImportPlan:
         return [s.entry.key for s in self.steps if s.action == "add"]
 
     def messages(self) -> list[str]:
-        """The steps worth telling: changed keys, skips and merges."""
-        return [s.message() for s in self.steps if s.action != "add" or s.key_changed]
+        """The steps worth telling: changed keys, skips and merges that changed something
+        or found differing values (a merge that found nothing new is only counted)."""
+        return [s.message() for s in self.steps if self._worth_telling(s)]
+
+    @staticmethod
+    def _worth_telling(step: ImportStep) -> bool:
+        if step.action == "add":
+            return step.key_changed
+        if step.action == "merge":
+            return bool(step.filled or step.conflicts)
+        return True
+
+    def summary(self) -> str:
+        """``2 skipped as duplicates, 3 merged (1 with nothing new)``, or ''."""
+        skipped = sum(s.action == "skip" for s in self.steps)
+        merged = [s for s in self.steps if s.action == "merge"]
+        parts = []
+        if skipped:
+            parts.append(f"{skipped} skipped as duplicate{'s' if skipped != 1 else ''}")
+        if merged:
+            idle = sum(not (s.filled or s.conflicts) for s in merged)
+            parts.append(f"{len(merged)} merged" + (f" ({idle} with nothing new)" if idle else ""))
+        return ", ".join(parts)
 
     def apply(self, library: Library) -> None:
         for step in self.steps:

@@ -165,3 +165,22 @@ def test_csl_missing_file(lib: Path, tmp_path: Path) -> None:
         1,
         f"Error: {tmp_path / 'none.csl'}: no such CSL style file\n",
     )
+
+
+def test_the_same_warning_for_many_entries_is_one_line(lib: Path) -> None:
+    result = run(lib, "export", "-f", "biblatex")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "warning: dierkes2018reasons, dierkes2018tuukhen, dierkes2018mongolia and 5 more: "
+        "field 'nameflags': BibLaTeX has no family-first names; biber ignores this field\n"
+    )
+
+
+def test_reimporting_an_export_merges_nothing_and_says_so_once(lib: Path, tmp_path: Path) -> None:
+    out = tmp_path / "all.json"
+    assert run(lib, "export", "-o", str(out)).exit_code == 0
+    before = lib.read_bytes()
+    result = run(lib, "import", str(out), "--on-duplicate", "merge")
+    assert result.exit_code == 0
+    assert result.stderr == "Imported 0 of 12 entries; 12 merged (12 with nothing new)\n"
+    assert lib.read_bytes() == before

@@ -59,6 +59,27 @@ SUFFIXES = {
 }
 
 
+def group_warnings(warnings: list[str], shown: int = 3) -> list[str]:
+    """``KEY: message`` lines that differ only in the key become one line naming the keys."""
+    by_message: dict[str, list[str]] = {}
+    for line in warnings:
+        key, sep, message = line.partition(": ")
+        if not sep or " " in key:
+            by_message.setdefault(line, [])
+            continue
+        by_message.setdefault(message, []).append(key)
+    out = []
+    for message, keys in by_message.items():
+        if len(keys) <= 1:
+            out.append(f"{keys[0]}: {message}" if keys else message)
+        else:
+            named = ", ".join(keys[:shown]) + (
+                f" and {len(keys) - shown} more" if len(keys) > shown else ""
+            )
+            out.append(f"{named}: {message}")
+    return out
+
+
 def _choose_format(fmt: str | None, output: str | None) -> str:
     from mnkbib.formats import FORMATS, format_for_path
 
@@ -140,7 +161,7 @@ def export(obj: Any, fmt: str | None, output: str | None, **opts: Any) -> None:
             if writer is None:
                 raise UsageError(f"{name} can be imported but not exported")
             result = writer(entries)
-            for message in result.warnings:
+            for message in group_warnings(result.warnings):
                 warn(message)
             text = result.text
     if output and output != "-":
@@ -211,7 +232,11 @@ def import_(
         info(message)
     emit("".join(k + "\n" for k in outcome.added))
     verb = "Would import" if dry_run else "Imported"
-    info(f"{verb} {len(outcome.added)} of {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
+    total = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
+    info(
+        f"{verb} {len(outcome.added)} of {total}"
+        + (f"; {outcome.summary}" if outcome.summary else "")
+    )
 
 
 @click.command()
