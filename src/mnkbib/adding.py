@@ -109,31 +109,18 @@ def _names_from_strings(raw: dict[str, Any]) -> dict[str, Any]:
     return raw
 
 
-def _known_identifier(kind: str, value: str, library: Library | None) -> Entry | None:
-    """The library entry that already has this DOI, ISBN or URL (checked before fetching)."""
-    from mnkbib.dedupe import normalize_doi, normalize_isbn, normalize_url
-
-    if library is None or kind not in ("doi", "isbn", "url"):
-        return None
-    norm = {"doi": normalize_doi, "isbn": normalize_isbn, "url": normalize_url}[kind]
-    wanted = norm(value)
-    for entry in library:
-        have = entry.get(kind)
-        if have and norm(str(have)) == wanted:
-            return entry
-    return None
-
-
 def _from_identifiers(idents: list[str], library: Library | None = None) -> Built:
+    from mnkbib.dedupe import DuplicateIndex
     from mnkbib.errors import ConflictError
     from mnkbib.fetch import classify, fetch
     from mnkbib.formats.csl_json import entry_from_csl
 
+    index = DuplicateIndex(library or ())
     entries = []
     notes = []
     for text in idents:
         ident = classify(text)
-        known = _known_identifier(ident.kind, ident.value, library)
+        known = index.find_identifier(ident.kind, ident.value)  # checked before fetching
         if known is not None:
             message = f"{ident.kind.upper()} {ident.value} is already in the library as {known.key}"
             if len(idents) == 1:

@@ -40,14 +40,13 @@ class Problem:
 
 
 def _schema_errors(store: Store) -> tuple[list[Problem], list[Entry]]:
-    text = read_text(store.path)
     source = store.source
     try:
         snapshot = store.snapshot()
         return [], list(snapshot.entries.values())
     except ParseError as whole:
         first = whole
-    layout = scan(text)
+    layout = scan(read_text(store.path))  # only a broken file is read a second time
     problems: list[Problem] = []
     entries: list[Entry] = []
     seen: dict[str, int] = {}

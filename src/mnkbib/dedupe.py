@@ -91,6 +91,11 @@ class DuplicateIndex:
         for key in _keys(entry):
             self._by.setdefault(key, entry)
 
+    def find_identifier(self, kind: str, value: str) -> Entry | None:
+        """The indexed entry with this DOI, ISBN or URL (``kind``: doi, isbn, url)."""
+        normalize = _NORMALIZERS.get(kind)
+        return self._by.get((kind, normalize(value))) if normalize else None
+
     def find(self, entry: Entry) -> tuple[Entry, str] | None:
         """The first indexed entry that ``entry`` duplicates, and why."""
         for key in _keys(entry):
@@ -100,6 +105,7 @@ class DuplicateIndex:
         return None
 
 
+_NORMALIZERS = {"doi": normalize_doi, "isbn": normalize_isbn, "url": normalize_url}
 _REASONS = {
     "doi": "same DOI",
     "isbn": "same ISBN",

@@ -184,13 +184,14 @@ def parse_reference(line: str) -> dict[str, Any] | None:
 
 
 def _version_languages(text: str) -> list[str]:
+    """Languages named in ``(English | На русском)``, in the order they appear, once each."""
     folded = text.lower()
-    found = []
+    first: dict[str, int] = {}
     for word, lang in _LANGUAGE_WORDS.items():
         pos = folded.find(word)
-        if pos >= 0 and lang not in found:
-            found.append((pos, lang))  # type: ignore[arg-type]
-    return [lang for _, lang in sorted(found)]  # type: ignore[misc]
+        if pos >= 0:
+            first[lang] = min(pos, first.get(lang, pos))
+    return sorted(first, key=first.__getitem__)
 
 
 def parse_references(

@@ -459,3 +459,17 @@ def test_add_with_an_invalid_key_is_refused(lib: Path) -> None:
         "Error: invalid citation key 'a,b' (no spaces, commas, braces or quotes)\n"
     )
     assert lib.read_bytes() == before
+
+
+def test_pasted_versions_name_each_language_once() -> None:
+    from mnkbib.paste import parse_reference
+
+    raw = parse_reference(
+        "Dierkes, Julian. 2018. “Trump, Kim … und die Mongolei?“, IPG. "
+        "(На русском; русский; English)"
+    )
+    assert raw is not None
+    assert raw["versions"] == [
+        {"relation": "translation", "language": "ru"},
+        {"relation": "translation", "language": "en"},
+    ]
