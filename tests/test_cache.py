@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mnkbib import cache, store
+from mnkbib import blockmap, cache, store
 from mnkbib.document import scan
 from mnkbib.errors import ParseError
 from mnkbib.model import entry_from_raw, entry_to_raw
@@ -101,7 +101,7 @@ def assert_same(path: Path, snap: store.Snapshot) -> None:
 
 def cache_is_valid(path: Path) -> bool:
     state = cache.load_state(path)
-    return state is not None and state.digest == cache.content_digest(path.read_bytes())
+    return state is not None and state.map.matches(path.read_bytes())
 
 
 # ---------------------------------------------------------------------------
@@ -283,7 +283,11 @@ def damage_empty(path: Path) -> None:
 def test_damaged_cache_is_ignored_and_rebuilt(lib: Path, damage: Any, which: int) -> None:
     read(lib)
     damage(cache.cache_files(lib)[which])
-    assert cache.load_state(lib) is None
+    state = cache.load_state(lib)
+    if which == 0:  # the base pool is read only when every entry is needed
+        assert state is not None and state.base() is None
+    else:
+        assert state is None
     assert_same(lib, read(lib))
     assert cache_is_valid(lib)
 
@@ -309,7 +313,8 @@ def test_head_of_another_base_is_ignored(lib: Path, monkeypatch: pytest.MonkeyPa
     lib.write_text(make_text(30).replace("Title", "T"), encoding="utf-8")
     read(lib)  # too many changes: a new base
     head.write_bytes(saved_head)  # a head from before, beside the new base
-    assert cache.load_state(lib) is None
+    state = cache.load_state(lib)
+    assert state is not None and state.base() is None  # the base's id is not the head's
     assert_same(lib, read(lib))
 
 
@@ -365,7 +370,7 @@ def test_split_blocks_matches_scan(text: str) -> None:
 
 def assert_split_like_scan(text: str) -> None:
     data = text.encode("utf-8")
-    blocks = cache.split_blocks(data)
+    blocks = blockmap.split_blocks(data)
     assert blocks is not None
     layout = scan(text)
     assert blocks.entries_line == layout.entries_line
@@ -413,5 +418,138 @@ def test_split_blocks_matches_scan_on_any_lines(lines: list[str], final_newline:
 
 
 def test_split_blocks_declines_other_line_breaks() -> None:
-    assert cache.split_blocks(b"entries:\n  a: 1\r  b: 2\n") is None
-    assert cache.split_blocks("entries:\n  a: x\u2028y\n".encode()) is None
+    assert blockmap.split_blocks(b"entries:\n  a: 1\r  b: 2\n") is None
+    assert blockmap.split_blocks("entries:\n  a: x\u2028y\n".encode()) is None
+
+
+# ---------------------------------------------------------------------------
+# Writes on a large library: one entry loaded, bytes replaced
+
+
+def test_a_change_to_one_entry_parses_that_entry_only(
+    tmp_path: Path, count: Counter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(make_text(700), encoding="utf-8")  # several runs of blocks
+    read(path)
+    bases = []
+    real_load_base = cache._load_base
+    monkeypatch.setattr(cache, "_load_base", lambda *a: bases.append(1) or real_load_base(*a))
+    cache._LAST.clear()
+    count.reset()
+    with Store(path).edit() as library:
+        library.replace(library.get("key0350").with_fields(title="Changed"))
+        library.rename("key0351", "renamed0351")
+        library.remove("key0699")
+    assert (count.files, count.entries, bases) == (0, 3, [])  # each entry touched, once
+    assert cache_is_valid(path)
+    count.reset()
+    snap = read(path)
+    assert snap.entries["key0350"].title == "Changed"
+    assert count.entries == 0  # the cache holds the entries written and read back
+    assert_same(path, snap)
+
+
+def _changes_strategy() -> Any:
+    return st.lists(
+        st.tuples(
+            st.sampled_from(["replace", "remove", "rename", "add"]),
+            st.integers(min_value=0, max_value=39),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    _changes_strategy(),
+    st.sampled_from(["plain", "comments", "crlf", "no-final-newline", "footer", "deep"]),
+)
+def test_writing_bytes_gives_what_writing_lines_gives(
+    tmp_path_factory: pytest.TempPathFactory, changes: list[tuple[str, int]], shape: str
+) -> None:
+    text = make_text(40)
+    if shape == "comments":
+        text = (
+            text.replace("  key0007:", "# about key7\n\n  key0007:").replace(
+                "  key0039:", "  # indented note\n  key0039:"
+            )
+            + "\n# the end\n"
+        )
+    elif shape == "crlf":
+        text = text.replace("\n", "\r\n")
+    elif shape == "no-final-newline":
+        text = text.rstrip("\n")
+    elif shape == "footer":
+        text += "# trailing\nfooter: kept\n"
+    elif shape == "deep":
+        text = text.replace("\n  ", "\n    ").replace("\n    key", "\n    key")
+    path = tmp_path_factory.mktemp("bytes") / "library.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    try:
+        parsed = fresh(path)
+    except ParseError:
+        return
+    read(path)
+    cached = read(path)  # from the cache: with the file's bytes and map
+    assert cached.fmap is not None
+
+    def apply(library: Any) -> None:
+        for action, i in changes:
+            keys = list(library.entries)
+            if not keys:
+                return
+            key = keys[i % len(keys)]
+            if action == "replace":
+                library.replace(library.get(key).with_fields(note=f"changed {i}"))
+            elif action == "remove":
+                library.remove(key)
+            elif action == "rename" and f"new{i}" not in library:
+                library.rename(key, f"new{i}")
+            elif action == "add" and f"added{i}" not in library:
+                entry = entry_from_raw("", {"type": "book", "title": f"Added {i}"})
+                library.add(entry, key=f"added{i}")
+
+    by_lines, by_bytes = store.Library(parsed.entries), store.Library(cached.entries)
+    apply(by_lines)
+    apply(by_bytes)
+    lines = store._render_lines(parsed, by_lines.changes, "x")
+    written = store.render_checked(cached, by_bytes.changes, "x")
+    assert written.data == lines.data
+    assert written.fresh == lines.fresh
+
+
+def test_a_large_librarys_index_is_patched_without_being_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from mnkbib.cli import cli
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(cli, ["-l", str(path), *args])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    monkeypatch.setattr(cache, "INDEX_SAVE_SHARE", 1.0)  # as for 100,000 entries
+    path = tmp_path / "big.yaml"
+    path.write_text(make_text(700), encoding="utf-8")
+    run("list")
+    index = cache.index_file(path)
+    saved = index.read_bytes()
+    text = path.read_text(encoding="utf-8")
+    for word, edit in zip(
+        ["zeppelin", "quokka", "axolotl"],
+        ["Title number 0003", "Title number 0400", "Title number 0699"],
+        strict=True,
+    ):
+        text = text.replace(edit, f"Edited {word}")
+        path.write_text(text, encoding="utf-8")
+        assert run("search", word, "--keys") == f"key{edit[-4:]}\n"
+        assert run("list") == run("list", "--type", "book", "--type", "article-journal")
+    assert index.read_bytes() == saved  # patched each time, never rewritten
+    monkeypatch.setattr(cache, "INDEX_SAVE_SHARE", 0.0)
+    run("list")
+    assert cache.load_index(path) is not None
+    assert cache.load_index(path).map.matches(path.read_bytes())  # type: ignore[union-attr]

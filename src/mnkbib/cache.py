@@ -6,29 +6,33 @@ lives in the platform cache directory (``platformdirs.user_cache_path("mnkbib")`
 ``$XDG_CACHE_HOME/mnkbib`` on Linux), three files per library, named by a hash of the
 library's absolute path:
 
-* ``NAME.base`` — a pool of parsed entries, each under the digest of its block's text;
-* ``NAME.head`` — what the file looked like when last read or written: its content
-  digest, its layout (header, footer, one block of lines per entry: key, lines, digest)
+* ``NAME.base`` — a pool of parsed entries, each under the digest of its block's text,
+  read only when a command needs every entry (export, ``list --json``);
+* ``NAME.head`` — the map of the bytes last read or written (:class:`FileMap`: size,
+  header, footer, each block's key, offset and digest, hashes of runs of blocks)
   and the entries not in the base pool (a small overlay, so that after an edit of one
-  entry only a few kilobytes plus the keys are rewritten, not the whole pool);
+  entry only the map and a few kilobytes are rewritten, not the whole pool);
 * ``NAME.index`` — for ``list`` and ``search``: per entry the few values they read
-  (output line, folded search text, sort keys …), column by column, for one content
-  digest (:func:`cached_index`). Loading a column of 100,000 strings takes milliseconds
-  where unpickling 100,000 entries takes a second or more.
+  (output line, folded search text, sort keys …), column by column, with its own map
+  (:func:`cached_index`). Loading a column of 100,000 strings takes milliseconds where
+  unpickling 100,000 entries takes a second or more.
 
-Validity: the cache is used only when the SHA-256 of the library's bytes, read now,
-equals the digest recorded in the head. The file is read and hashed on every command
-(a few tens of milliseconds for 50 MB), so no edit can be missed — not a same-size
+Validity: the cache is used only for exactly the bytes it was built for: same size,
+header and footer, and the same SHA-256 for every run of blocks in the map
+(:meth:`FileMap.matches`). The file is read and hashed on every command (a few tens of
+milliseconds for 50 MB), so no edit can be missed — not a same-size
 edit within the file system's timestamp granularity, not a ``git checkout`` that
 restores an older mtime, not a write by another process. Size, mtime and inode are
 not trusted at all.
 
-After a hand edit (digest differs) the file is split into blocks again (a regex over
-the bytes, the same rules as :func:`mnkbib.document.scan`); blocks whose digest is in
-the pool are taken from it and only the others are parsed, in one YAML load. Anything
-unusual — a changed header or footer, a duplicate key, a block that does not parse on
-its own, too many changed blocks — falls back to parsing the whole file, which also
-gives the exact error message.
+After a change, :func:`mnkbib.blockmap.diff` finds the runs of blocks
+whose bytes are unchanged; only the blocks between them are cut and digested again, and
+only those whose digest is new are parsed, in one YAML load. A command that needs one
+entry (``set``, ``tag``, ``rm`` …) parses that entry's block alone; mnkbib's own writes
+hand over the entries they wrote and read back. Anything unusual — a changed header or
+footer, a duplicate key, a block that does not parse on its own, too many changed
+blocks — falls back to mapping or parsing the whole file, which also gives the exact
+error message.
 
 Every cache file starts with a magic line, a JSON header (cache format, Python
 version, fingerprint of mnkbib's modules, CRC-32 of the payload) and a pickle. A
@@ -46,16 +50,15 @@ import io
 import json
 import os
 import pickle
-import re
 import struct
 import sys
 import tempfile
 import zlib
-from array import array
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from mnkbib.blockmap import DIGEST_SIZE, Blocks, FileMap, Patch, build_map, diff
 
 if TYPE_CHECKING:
     from mnkbib.document import Layout
@@ -64,15 +67,11 @@ if TYPE_CHECKING:
 
 FORMAT = 1
 MAGIC = b"mnkbib-cache\n"
-DIGEST_SIZE = 16  # bytes of each block digest
 MAX_OVERLAY = 2000  # entries outside the base pool before the base is rewritten
 INCREMENTAL_LIMIT = (
     0.25  # above this share of changed blocks (and at least ↓), parse the whole file
 )
 INCREMENTAL_MIN = 50
-
-_ENTRIES_LINE = re.compile(rb"^entries:[ \t]*(\{\}[ \t]*)?(#.*)?\r?$", re.MULTILINE)
-_COLUMN_ZERO = re.compile(rb"\n[^ \n]")
 
 
 # ---------------------------------------------------------------------------
@@ -97,15 +96,6 @@ def cache_files(path: Path) -> tuple[Path, Path]:
 def index_file(path: Path) -> Path:
     """The listing index of ``path``'s library (see :func:`cached_index`)."""
     return cache_files(path)[0].with_suffix(".index")
-
-
-def content_digest(data: bytes) -> bytes:
-    """Digest of the library's bytes (SHA-256: hardware-accelerated on current CPUs)."""
-    return hashlib.sha256(data).digest()
-
-
-def _block_digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).digest()
 
 
 _FINGERPRINT: str | None = None
@@ -143,197 +133,6 @@ def index_fingerprint() -> str:
         package = Path(__file__).parent
         _INDEX_FINGERPRINT = fingerprint() + _modules_digest([package / "cli"])
     return _INDEX_FINGERPRINT
-
-
-# ---------------------------------------------------------------------------
-# Blocks: the same rules as mnkbib.document.scan, on bytes, with regular expressions
-
-
-@dataclass(slots=True)
-class Blocks:
-    """A library file cut into its entries' blocks: byte offsets, and (computed only when a
-    write needs the layout) keys and 0-based line numbers as :func:`document.scan` gives."""
-
-    entries_line: int | None
-    empty_flow: bool
-    indent: int
-    section_end: int  # line
-    offsets: array[int]  # byte offset of each block's key line
-    section_off: int  # byte offset of the end of the entries section
-    head: bytes  # everything before the first block
-    tail: bytes  # everything from the end of the entries section
-
-    def spans(self) -> list[tuple[int, int]]:
-        """Each block with the blank and comment lines after it, as byte offsets."""
-        offsets = self.offsets
-        if not offsets:
-            return []
-        return list(zip(offsets, [*offsets[1:], self.section_off], strict=True))
-
-    def lines(self, data: bytes) -> tuple[list[str], array[int], array[int]]:
-        """Keys, start lines and end lines of the blocks, exactly as scan() finds them."""
-        from mnkbib.document import parse_key
-
-        keys: list[str] = []
-        starts: array[int] = array("l")
-        ends: array[int] = array("l")
-        indent = self.indent
-        line = prev = 0
-        for off in self.offsets:
-            line += data.count(b"\n", prev, off)
-            prev = off
-            key = parse_key(_line_at(data, off)[indent:].decode("utf-8"))
-            keys.append(key if key is not None else "")
-            starts.append(line)
-        for i, (_, limit_off) in enumerate(self.spans()):
-            limit_line = starts[i + 1] if i + 1 < len(starts) else self.section_end
-            start_line = starts[i]
-            end_line, pos = limit_line, limit_off
-            while end_line > start_line + 1:
-                prev = data.rfind(b"\n", 0, pos - 1) + 1
-                text = data[prev:pos]
-                body = len(text) - len(text.lstrip(b" "))
-                if body > indent and body < len(text) and text[body] in _PLAIN_START:
-                    break
-                if _is_blank(text) or (_is_comment(text) and body <= indent):
-                    pos, end_line = prev, end_line - 1
-                    continue
-                break
-            ends.append(end_line)
-        return keys, starts, ends
-
-
-_OTHER_BREAKS = (
-    b"\x0b",
-    b"\x0c",
-    b"\x1c",
-    b"\x1d",
-    b"\x1e",
-    b"\xc2\x85",
-    b"\xe2\x80\xa8",
-    b"\xe2\x80\xa9",
-)
-_PLAIN_START = frozenset(range(0x21, 0x80)) - {ord("#")}  # a byte that starts a significant line
-
-
-def _is_blank(line: bytes) -> bool:
-    try:
-        return not line.decode("utf-8").strip()
-    except UnicodeDecodeError:
-        return False
-
-
-def _is_comment(line: bytes) -> bool:
-    try:
-        return line.decode("utf-8").lstrip().startswith("#")
-    except UnicodeDecodeError:
-        return False
-
-
-def _indent(line: bytes) -> int:
-    return len(line) - len(line.lstrip(b" "))
-
-
-def _significant(line: bytes, first: int) -> bool:
-    """Neither blank nor a comment (``first``: the byte after the leading spaces)."""
-    if first in _PLAIN_START:
-        return True
-    return not (_is_blank(line) or _is_comment(line))
-
-
-def _line_at(data: bytes, offset: int) -> bytes:
-    end = data.find(b"\n", offset)
-    return data[offset : len(data) if end < 0 else end + 1]
-
-
-def _plain_breaks(data: bytes) -> bool:
-    """Whether every line ends with ``\n`` or ``\r\n`` (what str.splitlines also splits at)."""
-    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
-        return False
-    return not any(b in data for b in _OTHER_BREAKS)
-
-
-def split_blocks(data: bytes) -> Blocks | None:
-    """The file's blocks, or None when its lines are not all ``\\n``-separated (``\\r``,
-    form feeds, U+2028 …: :func:`str.splitlines` would count them differently)."""
-    if not _plain_breaks(data):
-        return None
-    size = len(data)
-    m = _ENTRIES_LINE.search(data)
-    if m is None:
-        n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
-        return Blocks(None, False, 2, n_lines, array("l"), size, data, b"")
-    empty_flow = m.group(1) is not None
-    entries_line = data.count(b"\n", 0, m.start())
-    # The first significant line after "entries:" sets the indentation or ends the section.
-    pos = data.find(b"\n", m.start())
-    pos = size if pos < 0 else pos + 1
-    line_no = entries_line + 1
-    indent = 0
-    while pos < size:
-        line = _line_at(data, pos)
-        if not (_is_blank(line) or _is_comment(line)):
-            indent = _indent(line)
-            break
-        pos += len(line)
-        line_no += 1
-    first = pos  # > 0: after the "entries:" line, so data[first - 1] is a newline
-    # The section ends at the first significant line in column 0.
-    section_off = size
-    for z in _COLUMN_ZERO.finditer(data, first - 1):
-        off = z.start() + 1
-        if _significant(_line_at(data, off), data[off]):
-            section_off = off
-            break
-    section_end = line_no + data.count(b"\n", first, section_off)
-    if section_off == size and first < size and not data.endswith(b"\n"):
-        section_end += 1  # the last line has no newline but is a line
-    offsets: array[int] = array("l")
-    if indent:
-        # Block starts: lines with exactly ``indent`` spaces and then a byte that surely
-        # starts a key; then the rarer lines (tab, '#', non-ASCII …) checked one by one.
-        plain = re.compile(rb"\n {%d}[!-\"$-~]" % indent)
-        other = re.compile(rb"\n {%d}[^ \n!-\"$-~]" % indent)
-        offsets.extend(m.start() + 1 for m in plain.finditer(data, first - 1, section_off))
-        rare = [
-            m.start() + 1
-            for m in other.finditer(data, first - 1, section_off)
-            if _significant(_line_at(data, m.start() + 1), -1)
-        ]
-        if rare:
-            offsets = array("l", sorted([*offsets, *rare]))
-    head_end = offsets[0] if offsets else section_off
-    return Blocks(
-        entries_line,
-        empty_flow,
-        indent or 2,
-        section_end,
-        offsets,
-        section_off,
-        data[:head_end],
-        data[section_off:],
-    )
-
-
-# ---------------------------------------------------------------------------
-# The cached state of one library
-
-
-@dataclass(slots=True)
-class State:
-    digest: bytes  # content digest of the library file
-    size: int
-    blocks: Blocks  # spans are those of the file with this digest
-    digests: list[bytes]  # one per block
-    entries: list[Entry]  # one per block
-    base_id: str = ""
-    base_pool: set[bytes] = field(default_factory=set)  # digests stored in the base file
-
-    def pool(self) -> dict[bytes, Entry]:
-        return dict(zip(self.digests, self.entries, strict=True))
-
-
-_LAST: dict[Path, tuple[State, Snapshot]] = {}  # what this process last read, for remember()
 
 
 class _Pickler(pickle.Pickler):
@@ -442,101 +241,125 @@ def _write(path: Path, data: bytes) -> None:
             os.unlink(tmp)
 
 
-def _blocks_payload(b: Blocks) -> tuple[Any, ...]:
-    return (
-        b.entries_line,
-        b.empty_flow,
-        b.indent,
-        b.section_end,
-        b.offsets.tobytes(),
-        b.section_off,
-        b.head,
-        b.tail,
-    )
+# ---------------------------------------------------------------------------
+# The cached state of one library
 
 
-def _blocks_from(payload: tuple[Any, ...]) -> Blocks:
-    entries_line, empty_flow, indent, section_end, offsets, section_off, head, tail = payload
-    a: array[int] = array("l")
-    a.frombytes(offsets)
-    return Blocks(entries_line, empty_flow, indent, section_end, a, section_off, head, tail)
+class State:
+    """What the cache holds for one library: the map of the bytes it was built for (see
+    :mod:`mnkbib.blockmap`) and each block's parsed entry, found by the block's digest in
+    the overlay (entries not in the base pool; small, stored in the head) or in the base
+    pool (a large file, loaded only when every entry is needed)."""
+
+    __slots__ = ("_base", "_base_file", "base_id", "map", "overlay")
+
+    def __init__(
+        self,
+        fmap: FileMap,
+        base_id: str,
+        overlay: dict[bytes, Entry],
+        *,
+        base: dict[bytes, Entry] | None = None,
+        base_file: Path | None = None,
+    ) -> None:
+        self.map = fmap
+        self.base_id = base_id  # "" until the base pool is written
+        self.overlay = overlay
+        self._base = base
+        self._base_file = base_file
+
+    def base(self) -> dict[bytes, Entry] | None:
+        """The base pool (loaded now if need be); None when it is missing or damaged."""
+        if self._base is None and self._base_file is not None:
+            self._base = _load_base(self._base_file, self.base_id)
+            self._base_file = None
+        return self._base
+
+    def known(self, digest: bytes) -> Entry | None:
+        """The entry of a block with this digest, if at hand without loading the base."""
+        found = self.overlay.get(digest)
+        if found is None and self._base is not None:
+            found = self._base.get(digest)
+        return found
+
+    def entries(self) -> list[Entry] | None:
+        """Every block's entry in file order; None when the base pool is damaged."""
+        overlay = self.overlay
+        digests = self.map.digests
+        if len(overlay) >= len(digests) and all(d in overlay for d in digests):
+            return [overlay[d] for d in digests]
+        base = self.base()
+        if base is None:
+            return None
+        try:
+            return [overlay[d] if d in overlay else base[d] for d in digests]
+        except KeyError:
+            return None
+
+    def with_map(self, fmap: FileMap, overlay: dict[bytes, Entry]) -> State:
+        """The same pools for a changed file."""
+        return State(fmap, self.base_id, overlay, base=self._base, base_file=self._base_file)
+
+
+_LAST: dict[Path, tuple[State, Snapshot]] = {}  # what this process last read, for remember()
+
+
+def _load_base(base_file: Path, base_id: str) -> dict[bytes, Entry] | None:
+    data = _read(base_file)
+    base = _unpack(data, "base") if data is not None else None
+    if base is None:
+        return None
+    try:
+        stored_id, blob, entries = base
+        if stored_id != base_id or len(blob) != len(entries) * DIGEST_SIZE:
+            return None
+        digests = (blob[i : i + DIGEST_SIZE] for i in range(0, len(blob), DIGEST_SIZE))
+        return dict(zip(digests, entries, strict=True))
+    except Exception:
+        return None
 
 
 def load_state(path: Path) -> State | None:
-    """The cached state of ``path``'s library (not yet checked against the file)."""
+    """The cached state of ``path``'s library (not yet checked against the file). Only
+    the head is read; the base pool is read when first needed."""
     try:
         base_file, head_file = cache_files(path)
-    except Exception:
-        return None
-    head_data = _read(head_file)
-    head = _unpack(head_data, "head") if head_data is not None else None
-    if head is None:
-        return None
-    try:
-        digest, size, blocks_payload, digest_blob, base_id, overlay = head
-        blocks = _blocks_from(blocks_payload)
-        digests = [
-            digest_blob[i : i + DIGEST_SIZE] for i in range(0, len(digest_blob), DIGEST_SIZE)
-        ]
-        if len(digests) != len(blocks.offsets):
+        head_data = _read(head_file)
+        head = _unpack(head_data, "head") if head_data is not None else None
+        if head is None:
             return None
-        base_data = _read(base_file)
-        base = _unpack(base_data, "base") if base_data is not None else None
-        if base is None:
+        map_payload, base_id, overlay = head
+        if not isinstance(base_id, str) or not isinstance(overlay, dict):
             return None
-        stored_id, base_blob, base_entries = base
-        if stored_id != base_id:
-            return None
-        if base_blob == digest_blob and not overlay:
-            entries = base_entries
-        else:
-            pool = dict(
-                zip(
-                    (base_blob[i : i + DIGEST_SIZE] for i in range(0, len(base_blob), DIGEST_SIZE)),
-                    base_entries,
-                    strict=True,
-                )
-            )
-            base_keys = set(pool)
-            pool.update(overlay)
-            entries = [pool[d] for d in digests]
-            return State(digest, size, blocks, digests, entries, base_id, base_keys)
-        if len(entries) != len(digests):
-            return None
-        return State(digest, size, blocks, digests, entries, base_id, set(digests))
+        return State(FileMap.from_payload(map_payload), base_id, overlay, base_file=base_file)
     except Exception:
         return None
 
 
 def save_state(path: Path, state: State) -> None:
+    """Write the head; the base pool too when there is none yet or the overlay has grown
+    past MAX_OVERLAY entries (then every entry is needed)."""
     try:
         base_file, head_file = cache_files(path)
-        digest_blob = b"".join(state.digests)
-        overlay = {
-            d: e
-            for d, e in zip(state.digests, state.entries, strict=True)
-            if d not in state.base_pool
-        }
-        if not state.base_id or len(overlay) > MAX_OVERLAY:
-            state.base_id = os.urandom(12).hex()
-            state.base_pool = set(state.digests)
-            _write(base_file, _pack("base", (state.base_id, digest_blob, _shared(state.entries))))
-            overlay = {}
-        head = (
-            state.digest,
-            state.size,
-            _blocks_payload(state.blocks),
-            digest_blob,
-            state.base_id,
-            dict(zip(overlay, _shared(list(overlay.values())), strict=True)),
-        )
-        _write(head_file, _pack("head", head))
+        if not state.base_id or len(state.overlay) > MAX_OVERLAY:
+            entries = state.entries()
+            if entries is None:
+                return
+            digests = state.map.digests
+            base_id = os.urandom(12).hex()
+            _write(base_file, _pack("base", (base_id, b"".join(digests), _shared(entries))))
+            state.base_id = base_id
+            state._base = dict(zip(digests, entries, strict=True))
+            state._base_file = None
+            state.overlay = {}
+        overlay = dict(zip(state.overlay, _shared(list(state.overlay.values())), strict=True))
+        _write(head_file, _pack("head", (state.map.payload(), state.base_id, overlay)))
     except Exception:
         return
 
 
 # ---------------------------------------------------------------------------
-# Building snapshots
+# Building snapshots and states
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -560,7 +383,166 @@ def _layout(text: str, data: bytes, b: Blocks) -> Layout:
     )
 
 
-def _snapshot(state: State, data: bytes, path: Path) -> Snapshot:
+def _parse_blocks(
+    data: bytes, fmap: FileMap, indices: list[int], source: str
+) -> list[Entry] | None:
+    """The entries of these blocks, parsed on their own (in one YAML load); None when
+    that is not known to give what a parse of the whole file gives."""
+    from mnkbib.store import parse_entry
+    from mnkbib.yamlsafe import load_text
+
+    if not indices:
+        return []
+    parts = []
+    for i in indices:
+        s, e = fmap.span(i)
+        part = data[s:e]
+        parts.append(part if part.endswith(b"\n") else part + b"\n")
+    try:
+        parsed = load_text(b"".join(parts).decode("utf-8"), source=source)
+    except Exception:
+        return None
+    if not isinstance(parsed, dict) or len(parsed) != len(indices):
+        return None
+    entries = []
+    for i, (key, raw) in zip(indices, parsed.items(), strict=True):
+        if key != fmap.keys[i]:
+            return None
+        try:
+            line = data.count(b"\n", 0, fmap.span(i)[0]) + 1
+            entries.append(parse_entry(key, raw, source, line))
+        except Exception:
+            return None
+    return entries
+
+
+def _unique_keys(fmap: FileMap) -> bool:
+    return len(set(fmap.keys)) == len(fmap.keys)
+
+
+def _patch_keys_unique(old: FileMap, patch: Patch) -> bool:
+    """Whether the patched map's keys are still unique (checking only keys that are new
+    to the changed region: the kept blocks' keys were unique before)."""
+    keys = patch.map.keys
+    middle = keys[patch.middle.start : patch.middle.stop]
+    if len(set(middle)) != len(middle):
+        return False
+    known = set(old.keys[patch.old_middle.start : patch.old_middle.stop])
+    new = [k for k in middle if k not in known]
+    if len(new) > 16:
+        return _unique_keys(patch.map)
+    return all(keys.count(k) == 1 for k in new)
+
+
+def _patched(
+    state: State,
+    patch: Patch,
+    data: bytes,
+    source: str,
+    fresh: Mapping[bytes, Entry] | None = None,
+) -> State | None:
+    """``state`` brought up to ``data`` by ``patch`` (from :func:`blockmap.diff`): only
+    blocks with new bytes are parsed (or taken from ``fresh``: blocks mnkbib just wrote
+    and read back)."""
+    old, new = state.map, patch.map
+    if new is old:
+        return state
+    if not _patch_keys_unique(old, patch):
+        return None
+    old_middle = {old.digest(i) for i in patch.old_middle}
+    overlay = dict(state.overlay)
+    missing = []
+    for i in patch.middle:
+        d = new.digest(i)
+        if d in old_middle:
+            continue  # the same bytes as before: its entry is where it was
+        s, e = new.span(i)
+        entry = fresh.get(data[s:e]) if fresh else None
+        if entry is not None and entry.key == new.keys[i]:
+            overlay[d] = entry
+        else:
+            missing.append(i)
+    if len(missing) > max(INCREMENTAL_MIN, INCREMENTAL_LIMIT * len(new)):
+        return None
+    parsed = _parse_blocks(data, new, missing, source)
+    if parsed is None:
+        return None
+    overlay.update(zip((new.digest(i) for i in missing), parsed, strict=True))
+    for d in old_middle.difference(new.digest(i) for i in patch.middle):
+        overlay.pop(d, None)
+    return state.with_map(new, overlay)
+
+
+def _remapped(state: State, data: bytes, source: str) -> State | None:
+    """``state`` for a changed file mapped anew (a changed header …): blocks whose text is
+    in the pools are taken from there, the others parsed."""
+    fmap = build_map(data)
+    if fmap is None or not len(fmap) or not _unique_keys(fmap):
+        return None
+    base = state.base()
+    if base is None:
+        return None
+    missing = [i for i, d in enumerate(fmap.digests) if d not in state.overlay and d not in base]
+    if len(missing) > max(INCREMENTAL_MIN, INCREMENTAL_LIMIT * len(fmap)):
+        return None
+    parsed = _parse_blocks(data, fmap, missing, source)
+    if parsed is None:
+        return None
+    overlay = {d: state.overlay[d] for d in fmap.digests if d in state.overlay}
+    overlay.update(zip((fmap.digests[i] for i in missing), parsed, strict=True))
+    return state.with_map(fmap, overlay)
+
+
+def _state_from_parse(data: bytes, snap: Snapshot) -> State | None:
+    """The state of a file just parsed whole, when each entry is one block of its own."""
+    fmap = build_map(data)
+    if fmap is None or len(fmap) != len(snap.entries) or fmap.keys != list(snap.entries):
+        return None
+    if len(set(fmap.digests)) != len(fmap):
+        return None
+    base = dict(zip(fmap.digests, snap.entries.values(), strict=True))
+    return State(fmap, "", {}, base=base)
+
+
+class _Loader:
+    """Entries of a snapshot served from the cache: one by one from its pools or by
+    parsing its block; all at once from the pools."""
+
+    def __init__(self, state: State, data: bytes, path: Path, source: str) -> None:
+        self.state = state
+        self.data = data
+        self.path = path
+        self.source = source
+        self._at: dict[str, int] | None = None
+        self._whole: dict[str, Entry] | None = None
+
+    def one(self, key: str) -> Entry:
+        i = self.state.map.keys.index(key)  # one scan in C: a command loads few entries
+        found = self.state.known(self.state.map.digest(i))
+        if found is not None:
+            return found
+        parsed = _parse_blocks(self.data, self.state.map, [i], self.source)
+        return parsed[0] if parsed else self.all()[key]
+
+    def all(self) -> dict[str, Entry]:
+        if self._whole is None:
+            with _quiet_gc():
+                entries = self.state.entries()
+                if entries is not None:
+                    self._whole = dict(zip(self.state.map.keys, entries, strict=True))
+                else:  # the base pool is damaged or gone: parse the file, cache it again
+                    from mnkbib.store import parse_library
+
+                    snap = parse_library(_decode(self.data, self.path), self.source)
+                    self._whole = dict(snap.entries)
+                    fresh = _state_from_parse(self.data, snap)
+                    if fresh is not None:
+                        save_state(self.path, fresh)
+        return self._whole
+
+
+def _snapshot(state: State, data: bytes, path: Path, source: str) -> Snapshot:
+    from mnkbib.entrymap import EntryMap
     from mnkbib.store import Snapshot
 
     text_cell: list[str] = []
@@ -570,77 +552,12 @@ def _snapshot(state: State, data: bytes, path: Path) -> Snapshot:
             text_cell.append(_decode(data, path))
         return text_cell[0]
 
-    entries = {e.key: e for e in state.entries}
-    snap = Snapshot(text, lambda: _layout(text(), data, state.blocks), entries)
+    entries = EntryMap(dict.fromkeys(state.map.keys), _Loader(state, data, path, source))
+    snap = Snapshot(
+        text, lambda: _layout(text(), data, state.map.blocks), entries, data=data, fmap=state.map
+    )
     _LAST[path] = (state, snap)
     return snap
-
-
-def _state_from_parse(data: bytes, snap: Snapshot) -> State | None:
-    blocks = split_blocks(data)
-    if blocks is None or len(blocks.offsets) != len(snap.entries):
-        return None
-    digests = [_block_digest(data[s:e]) for s, e in blocks.spans()]
-    if len(set(digests)) != len(digests):
-        return None
-    return State(content_digest(data), len(data), blocks, digests, list(snap.entries.values()))
-
-
-def _incremental(
-    previous: State,
-    data: bytes,
-    digest: bytes,
-    source: str,
-    fresh: Mapping[bytes, Entry] | None = None,
-) -> State | None:
-    """Re-parse only the blocks whose text is not in ``previous`` (nor in ``fresh``: blocks
-    mnkbib just wrote and read back); None when that is not known to give exactly what a
-    whole-file parse gives."""
-    from mnkbib.store import parse_entry
-    from mnkbib.yamlsafe import load_text
-
-    blocks = split_blocks(data)
-    if (
-        blocks is None
-        or not blocks.offsets
-        or blocks.head != previous.blocks.head
-        or blocks.tail != previous.blocks.tail
-        or blocks.indent != previous.blocks.indent
-    ):
-        return None
-    pool = previous.pool()
-    spans = blocks.spans()
-    digests = [_block_digest(data[s:e]) for s, e in spans]
-    entries: list[Entry | None] = [pool.get(d) for d in digests]
-    if fresh:
-        for i, (s, e) in enumerate(spans):
-            if entries[i] is None:
-                entries[i] = fresh.get(data[s:e])
-    missing = [i for i, entry in enumerate(entries) if entry is None]
-    if len(missing) > max(INCREMENTAL_MIN, INCREMENTAL_LIMIT * len(digests)):
-        return None
-    if missing:
-        parts = []
-        for i in missing:
-            s, e = spans[i]
-            part = data[s:e]
-            parts.append(part if part.endswith(b"\n") else part + b"\n")
-        try:
-            parsed = load_text(b"".join(parts).decode("utf-8"), source=source)
-        except Exception:
-            return None
-        if not isinstance(parsed, dict) or len(parsed) != len(missing):
-            return None
-        for i, (key, raw) in zip(missing, parsed.items(), strict=True):
-            try:
-                line = data.count(b"\n", 0, spans[i][0]) + 1
-                entries[i] = parse_entry(key, raw, source, line)
-            except Exception:
-                return None
-    complete: list[Entry] = [e for e in entries if e is not None]
-    if len(complete) != len(digests) or len({e.key for e in complete}) != len(complete):
-        return None
-    return State(digest, len(data), blocks, digests, complete, previous.base_id, previous.base_pool)
 
 
 @contextlib.contextmanager
@@ -670,20 +587,23 @@ def _cached_parse(path: Path, source: str, parse: Callable[[str, str], Snapshot]
         data = path.read_bytes()
     except OSError:
         return parse(read_text(path), source)  # read_text raises the right error
-    return _parse_bytes(path, data, content_digest(data), source, parse)
+    return _parse_bytes(path, data, source, parse)
 
 
 def _parse_bytes(
-    path: Path, data: bytes, digest: bytes, source: str, parse: Callable[[str, str], Snapshot]
+    path: Path, data: bytes, source: str, parse: Callable[[str, str], Snapshot]
 ) -> Snapshot:
     state = load_state(path)
-    if state is not None and state.digest == digest and state.size == len(data):
-        return _snapshot(state, data, path)
     if state is not None:
-        new = _incremental(state, data, digest, source)
+        patch = diff(state.map, data)
+        if patch is not None and patch.map is state.map:
+            return _snapshot(state, data, path, source)
+        new = _patched(state, patch, data, source) if patch is not None else None
+        if new is None:
+            new = _remapped(state, data, source)
         if new is not None:
             save_state(path, new)
-            return _snapshot(new, data, path)
+            return _snapshot(new, data, path, source)
     snap = parse(_decode(data, path), source)
     try:
         fresh = _state_from_parse(data, snap)
@@ -691,44 +611,80 @@ def _parse_bytes(
         fresh = None
     if fresh is not None:
         save_state(path, fresh)
+        snap.data, snap.fmap = data, fresh.map
         _LAST[path] = (fresh, snap)
     return snap
 
 
+def remember(
+    path: Path,
+    data: bytes,
+    keys: list[str],
+    previous: Snapshot,
+    fresh: Mapping[bytes, Entry] | None = None,
+    changed: tuple[int, int] | None = None,
+) -> None:
+    """After mnkbib wrote ``data`` to ``path``: bring the cache up to date, parsing only
+    the blocks that changed and are not in ``fresh`` (the bytes of blocks just written,
+    mapped to the entries they read back as), so the cache holds what a parse gives.
+    ``changed``: the range of the previous bytes that the write replaced, if known."""
+    last = _LAST.pop(path, None)
+    if last is None or last[1] is not previous:
+        return
+    try:
+        with _quiet_gc():
+            patch = diff(last[0].map, data, changed)
+            new = _patched(last[0], patch, data, str(path), fresh) if patch else None
+            if new is None:
+                new = _remapped(last[0], data, str(path))
+            if new is None or new.map.keys != keys:
+                return
+            save_state(path, new)
+    except Exception:
+        return
+
+
 # ---------------------------------------------------------------------------
 # The listing index: a few precomputed values per entry, cheap to load
+
+# A patched index is written back when it cut again more than this share of its blocks:
+# writing 100,000 rows costs about half a second, patching a few hundred a few ms, so a
+# large library's index is patched on each command until its changes add up.
+INDEX_SAVE_SHARE = 0.02
 
 
 class Index:
     """The listing index of one library file: per entry, the values ``build`` gave (see
     :func:`cached_index`), stored column by column, each with its own CRC-32. A column is
     read and unpickled on first use, so a command pays only for the columns it reads; one
-    found damaged then is rebuilt from the library (``fallback``)."""
+    found damaged then is rebuilt from the library (``fallback``). An index patched for a
+    changed file derives its columns from the old index's (``derive``)."""
 
     def __init__(
         self,
-        digest: bytes,
-        digest_blob: bytes,
+        fmap: FileMap | None,
         size: int,
         names: set[str],
         *,
         columns: dict[str, list[Any]] | None = None,
         file: io.BufferedReader | None = None,
         table: dict[str, tuple[int, int, int]] | None = None,
+        derive: Callable[[str], list[Any]] | None = None,
     ) -> None:
-        self.digest = digest  # content digest of the library file it was built for
-        self.digest_blob = digest_blob  # its block digests (b"" when unknown)
+        self.map = fmap  # of the library file it was built for (None: not cacheable)
         self.size = size  # number of entries
         self.names = names
         self.fallback: Callable[[], dict[str, list[Any]]] | None = None
         self._columns = columns or {}
         self._file = file  # open on the index file read: a rename over it changes nothing
         self._table = table or {}  # name -> (offset in the file, length, CRC-32)
+        self._derive = derive
+        self.cut = 0  # blocks a patched index cut again: how far it drifted from its file
 
     def column(self, name: str) -> list[Any]:
         column = self._columns.get(name)
         if column is None:
-            column = self._read(name)
+            column = self._derived(name) if self._derive is not None else self._read(name)
             if column is None:
                 if self.fallback is None:
                     raise ValueError(f"cache index: column {name!r} is damaged")
@@ -737,6 +693,14 @@ class Index:
                 column = self._columns[name]
             self._columns[name] = column
         return column
+
+    def _derived(self, name: str) -> list[Any] | None:
+        try:
+            assert self._derive is not None
+            column = self._derive(name)
+            return column if len(column) == self.size else None
+        except Exception:
+            return None
 
     def _read(self, name: str) -> list[Any] | None:
         try:
@@ -774,7 +738,7 @@ class Index:
 
 def load_index(path: Path) -> Index | None:
     """The index of ``path``'s library (not yet checked against the file), or None when
-    missing, damaged, foreign or old. Only its header is read here."""
+    missing, damaged, foreign or old. Only its header and map are read here."""
     try:
         handle = open(index_file(path), "rb")  # noqa: SIM115 - the Index keeps it open
     except Exception:
@@ -793,26 +757,27 @@ def load_index(path: Path) -> Index | None:
         meta = handle.read(header["size"])
         if len(meta) != header["size"] or zlib.crc32(meta) != header.get("crc"):
             raise ValueError
-        digest, digest_blob, size, table = pickle.loads(meta)
+        map_payload, size, table = pickle.loads(meta)
+        fmap = FileMap.from_payload(map_payload)
         base = handle.tell()
         end = base + sum(length for _, length, _ in table.values())
         if (
-            not isinstance(digest, bytes)
-            or not isinstance(digest_blob, bytes)
-            or not isinstance(size, int)
+            not isinstance(size, int)
             or not isinstance(table, dict)
-            or (digest_blob and len(digest_blob) != size * DIGEST_SIZE)
+            or len(fmap) != size
             or os.fstat(handle.fileno()).st_size != end
         ):
             raise ValueError
         offsets = {name: (base + off, n, crc) for name, (off, n, crc) in table.items()}
-        return Index(digest, digest_blob, size, set(table), file=handle, table=offsets)
+        return Index(fmap, size, set(table), file=handle, table=offsets)
     except Exception:
         handle.close()
         return None
 
 
 def save_index(path: Path, index: Index) -> None:
+    if index.map is None:
+        return
     try:
         table: dict[str, tuple[int, int, int]] = {}
         blobs = []
@@ -822,7 +787,7 @@ def save_index(path: Path, index: Index) -> None:
             table[name] = (offset, len(blob), zlib.crc32(blob))
             blobs.append(blob)
             offset += len(blob)
-        meta = _dumps((index.digest, index.digest_blob, index.size, table))
+        meta = _dumps((index.map.payload(), index.size, table))
         header = json.dumps(
             {
                 "kind": "index",
@@ -846,8 +811,9 @@ def cached_index(
 ) -> Index:
     """``build(entry)`` for every entry of the library at ``path``, as columns ``names``:
     from the index when it was built for exactly these bytes (the same SHA-256 test as the
-    rest of the cache, on the bytes read once); else from the library (cached or parsed),
-    reusing the rows of blocks whose text is unchanged, and saved as the new index."""
+    rest of the cache, on the bytes read once); after a change, the index patched (only
+    blocks with new bytes are parsed and built); else built from the library (cached or
+    parsed), reusing the rows of blocks whose text is unchanged, and saved."""
     with _quiet_gc():
         from mnkbib.store import read_text
 
@@ -856,46 +822,84 @@ def cached_index(
         except OSError:
             snap = parse(read_text(path), source)  # read_text raises the right error
             rows = [build(e) for e in snap.entries.values()]
-            return Index(b"", b"", len(rows), set(names), columns=_columns(rows, names))
-        digest = content_digest(data)
+            return Index(None, len(rows), set(names), columns=_columns(rows, names))
+
+        def fallback() -> dict[str, list[Any]]:
+            with _quiet_gc():
+                new = _build_index(path, data, source, parse, build, names, None)
+                return {n: new.column(n) for n in names}
+
         old = load_index(path)
-        if old is not None and old.names == set(names) and old.digest == digest:
+        if old is not None and old.names == set(names):
+            patched = _patched_index(old, data, source, build, names)
+            if patched is not None:
+                patched.fallback = fallback
+                if patched.cut > INDEX_SAVE_SHARE * patched.size:
+                    save_index(path, patched)
+                return patched
+        return _build_index(path, data, source, parse, build, names, old)
 
-            def fallback() -> dict[str, list[Any]]:
-                with _quiet_gc():
-                    new = _build_index(path, data, digest, source, parse, build, names, None)
-                    return {n: new.column(n) for n in names}
 
-            old.fallback = fallback
-            return old
-        return _build_index(path, data, digest, source, parse, build, names, old)
+def _patched_index(
+    old: Index,
+    data: bytes,
+    source: str,
+    build: Callable[[Entry], tuple[Any, ...]],
+    names: tuple[str, ...],
+) -> Index | None:
+    """``old`` for the file's bytes: itself when they are the bytes it was built for;
+    else rows of blocks with unchanged bytes are kept (by position, or by digest within
+    the changed region) and only new blocks are parsed."""
+    assert old.map is not None
+    patch = diff(old.map, data)
+    if patch is None:
+        return None
+    if patch.map is old.map:
+        return old
+    if not _patch_keys_unique(old.map, patch):
+        return None
+    new = patch.map
+    was = {old.map.digest(j): j for j in patch.old_middle}
+    middle = list(patch.middle)
+    missing = [i for i in middle if new.digest(i) not in was]
+    if len(missing) > max(INCREMENTAL_MIN, INCREMENTAL_LIMIT * len(new)):
+        return None
+    parsed = _parse_blocks(data, new, missing, source)
+    if parsed is None:
+        return None
+    built = dict(zip(missing, (build(e) for e in parsed), strict=True))
+    position = {name: k for k, name in enumerate(names)}
+
+    def derive(name: str) -> list[Any]:
+        old_column = old.column(name)
+        k = position[name]
+        values = [built[i][k] if i in built else old_column[was[new.digest(i)]] for i in middle]
+        return patch.apply(old_column, values)
+
+    index = Index(new, len(new), set(names), derive=derive)
+    index.cut = len(middle)
+    return index
 
 
 def _build_index(
     path: Path,
     data: bytes,
-    digest: bytes,
     source: str,
     parse: Callable[[str, str], Snapshot],
     build: Callable[[Entry], tuple[Any, ...]],
     names: tuple[str, ...],
     old: Index | None,
 ) -> Index:
-    snap = _parse_bytes(path, data, digest, source, parse)
+    snap = _parse_bytes(path, data, source, parse)
     entries = list(snap.entries.values())
-    last = _LAST.get(path)
-    digests: list[bytes] = []
-    if last is not None and last[1] is snap and len(last[0].digests) == len(entries):
-        digests = last[0].digests
+    fmap = snap.fmap
     rows: list[tuple[Any, ...]] = []
-    if digests and old is not None and old.digest_blob and old.names == set(names):
+    if fmap is not None and old is not None and old.map is not None and len(fmap) == len(entries):
         try:
-            blob = old.digest_blob
-            old_digests = (blob[i : i + DIGEST_SIZE] for i in range(0, len(blob), DIGEST_SIZE))
             order = sorted(names)  # old.rows() gives the columns in this order
             at = [order.index(n) for n in names]
-            pool = dict(zip(old_digests, old.rows(), strict=True))
-            for d, e in zip(digests, entries, strict=True):
+            pool = dict(zip(old.map.digests, old.rows(), strict=True))
+            for d, e in zip(fmap.digests, entries, strict=True):
                 row = pool.get(d)
                 rows.append(tuple(row[i] for i in at) if row is not None else build(e))
         except Exception:
@@ -904,34 +908,11 @@ def _build_index(
         old.close()
     if len(rows) != len(entries):
         rows = [build(e) for e in entries]
-    index = Index(digest, b"".join(digests), len(rows), set(names), columns=_columns(rows, names))
+    cacheable = fmap if fmap is not None and len(fmap) == len(rows) else None
+    index = Index(cacheable, len(rows), set(names), columns=_columns(rows, names))
     save_index(path, index)
     return index
 
 
 def _columns(rows: list[tuple[Any, ...]], names: tuple[str, ...]) -> dict[str, list[Any]]:
     return {name: [row[i] for row in rows] for i, name in enumerate(names)}
-
-
-def remember(
-    path: Path,
-    text: str,
-    entries: dict[str, Entry],
-    previous: Snapshot,
-    fresh: Mapping[bytes, Entry] | None = None,
-) -> None:
-    """After mnkbib wrote ``text`` to ``path``: bring the cache up to date, re-parsing only
-    the blocks that changed (so the cache holds exactly what a parse of the file gives).
-    ``fresh`` maps the bytes of blocks just written to the entries they read back as."""
-    last = _LAST.pop(path, None)
-    if last is None or last[1] is not previous:
-        return
-    try:
-        data = text.encode("utf-8")
-        with _quiet_gc():
-            new = _incremental(last[0], data, content_digest(data), str(path), fresh)
-            if new is None or [e.key for e in new.entries] != list(entries):
-                return
-            save_state(path, new)
-    except Exception:
-        return

@@ -9,6 +9,7 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from mnkbib.entrymap import EntryMap
 from mnkbib.errors import ConflictError, NotFoundError, UsageError
 from mnkbib.keys import generate_key, is_valid_key
 from mnkbib.model import Entry
@@ -27,10 +28,12 @@ class Changes:
 
 
 class Library:
-    def __init__(self, entries: dict[str, Entry] | None = None) -> None:
-        self.entries: dict[str, Entry] = dict(entries or {})
+    def __init__(self, entries: dict[str, Entry] | EntryMap | None = None) -> None:
+        # Entries are loaded when first used (EntryMap): a change to one entry of a large
+        # library need not load the others.
+        self.entries: EntryMap = EntryMap.of(entries)
         self.changes = Changes()
-        self._origin: dict[str, str] = {k: k for k in self.entries}  # current key -> key on disk
+        self._renamed: dict[str, str] = {}  # current key -> key on disk, for renamed entries
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -84,7 +87,7 @@ class Library:
         if key in self.changes.added:
             del self.changes.added[key]
         else:
-            origin = self._origin.pop(key)
+            origin = self._renamed.pop(key, key)
             self.changes.replaced.pop(origin, None)
             self.changes.removed.add(origin)
         return entry
@@ -95,15 +98,13 @@ class Library:
             return entry
         self.check_new_key(new)
         renamed = entry.renamed(new)
-        self.entries = {
-            (new if k == old else k): (renamed if k == old else v) for k, v in self.entries.items()
-        }
+        self.entries.rekey(old, new, renamed)
         if old in self.changes.added:
             del self.changes.added[old]
             self.changes.added[new] = renamed
         else:
-            origin = self._origin.pop(old)
-            self._origin[new] = origin
+            origin = self._renamed.pop(old, old)
+            self._renamed[new] = origin
             self.changes.replaced[origin] = renamed
         return renamed
 
@@ -111,4 +112,4 @@ class Library:
         if key in self.changes.added:
             self.changes.added[key] = entry
         else:
-            self.changes.replaced[self._origin[key]] = entry
+            self.changes.replaced[self._renamed.get(key, key)] = entry

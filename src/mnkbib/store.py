@@ -17,13 +17,17 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mnkbib.document import Layout, scan
+from mnkbib.entrymap import EntryMap
 from mnkbib.errors import MnkbibError, ParseError, StoreError, ValidationError
 from mnkbib.keys import is_valid_key
 from mnkbib.library import Changes, Library
 from mnkbib.model import Entry, entry_from_raw, entry_to_raw
+
+if TYPE_CHECKING:
+    from mnkbib.blockmap import FileMap
 
 # PyYAML, the emitter and filelock are imported where they are used: a read served by
 # the cache (mnkbib.cache) needs none of them, and start-up is most of such a command.
@@ -41,20 +45,27 @@ class Snapshot:
     """A library as read from disk: its text, its text layout and its entries.
 
     ``text`` and ``layout`` may be given as functions: they are then computed on first
-    use (a cached read of a large library needs neither; a write needs both).
+    use (a cached read of a large library needs neither). ``data`` and ``fmap``, when the
+    cache gave them, are the file's bytes and their map (:mod:`mnkbib.blockmap`): a write
+    then replaces byte ranges instead of lines.
     """
 
-    __slots__ = ("_layout", "_text", "entries")
+    __slots__ = ("_layout", "_text", "data", "entries", "fmap")
 
     def __init__(
         self,
         text: str | Callable[[], str],
         layout: Layout | Callable[[], Layout] | None,
-        entries: dict[str, Entry],
+        entries: dict[str, Entry] | EntryMap,
+        *,
+        data: bytes | None = None,
+        fmap: FileMap | None = None,
     ) -> None:
         self._text = text
         self._layout = layout
         self.entries = entries
+        self.data = data
+        self.fmap = fmap
 
     @property
     def text(self) -> str:
@@ -163,15 +174,87 @@ def parse_library(text: str, source: str) -> Snapshot:
     return Snapshot(text, None, entries)  # the layout is scanned when a write needs it
 
 
+class Rendered(NamedTuple):
+    data: bytes  # the new file
+    fresh: dict[bytes, Entry]  # the new blocks' bytes, and the entries they read back as
+    changed: tuple[int, int] | None  # the range of the old bytes replaced, when known
+
+
 def render(snapshot: Snapshot, changes: Changes, source: str) -> str:
     """The new file text: changed entries' lines replaced, the rest byte-identical."""
-    return render_checked(snapshot, changes, source)[0]
+    return render_checked(snapshot, changes, source).data.decode("utf-8")
 
 
-def render_checked(
-    snapshot: Snapshot, changes: Changes, source: str
-) -> tuple[str, dict[bytes, Entry]]:
-    """``render``, and the new blocks' bytes mapped to the entries they read back as."""
+def render_checked(snapshot: Snapshot, changes: Changes, source: str) -> Rendered:
+    """``render`` as bytes, with every new block read back. On the file's bytes when the
+    cache mapped them; else line by line."""
+    done = _render_bytes(snapshot, changes, source)
+    return done if done is not None else _render_lines(snapshot, changes, source)
+
+
+def _render_bytes(snapshot: Snapshot, changes: Changes, source: str) -> Rendered | None:
+    """The changed blocks' byte ranges replaced; None when the file has no map, or no
+    blocks (then :func:`_render_lines` deals with "entries:" lines and the like)."""
+    fmap, data = snapshot.fmap, snapshot.data
+    if fmap is None or data is None or not len(fmap) or fmap.blocks.empty_flow:
+        return None
+    from mnkbib.blockmap import block_end
+    from mnkbib.yamlemit import emit_entry
+
+    if fmap.keys != list(snapshot.entries):
+        raise StoreError(
+            f"{source}: entries are not written one block per key, so they cannot be edited "
+            "line by line; run `mnkbib fmt` once to rewrite the file in mnkbib's layout"
+        )
+    first_end = data.find(b"\n")
+    crlf = first_end > 0 and data[first_end - 1 : first_end] == b"\r"
+    indent = fmap.blocks.indent
+    written: list[tuple[Entry, str]] = []
+
+    def block(entry: Entry) -> bytes:
+        text = emit_entry(entry.key, entry_to_raw(entry), indent)
+        written.append((entry, text))
+        return (text.replace("\n", "\r\n") if crlf else text).encode("utf-8")
+
+    changed = [*changes.removed, *changes.replaced]
+    if len(changed) > 4:
+        at = {k: i for i, k in enumerate(fmap.keys)}
+        positions = sorted(at[k] for k in changed)
+    else:
+        positions = sorted(fmap.keys.index(k) for k in changed)
+    view = memoryview(data)
+    pieces: list[bytes | memoryview] = []
+    pos = 0
+    lo = len(data)
+    for i in positions:
+        start, limit = fmap.span(i)
+        key = fmap.keys[i]
+        pieces.append(view[pos:start])
+        if key in changes.replaced:
+            pieces.append(block(changes.replaced[key]))
+        pos = block_end(data, start, limit, indent)
+        lo = min(lo, start)
+    if changes.added:
+        last_start, last_limit = fmap.span(len(fmap) - 1)
+        insert_at = block_end(data, last_start, last_limit, indent)
+        pieces.append(view[pos:insert_at])
+        pos = insert_at
+        lo = min(lo, insert_at)
+        before = next((bytes(p[-1:]) for p in reversed(pieces) if len(p)), b"\n")
+        if before != b"\n":
+            pieces.append(b"\r\n" if crlf else b"\n")
+        pieces.append(b"".join(block(e) for e in changes.added.values()))
+    pieces.append(view[pos:])
+    agains = check_blocks(written, source)
+    eol = "\r\n" if crlf else "\n"
+    fresh = {
+        text.replace("\n", eol).encode("utf-8"): e
+        for (_, text), e in zip(written, agains, strict=True)
+    }
+    return Rendered(b"".join(pieces), fresh, (lo, pos) if lo <= pos else None)
+
+
+def _render_lines(snapshot: Snapshot, changes: Changes, source: str) -> Rendered:
     layout = snapshot.layout
     if layout.keys != list(snapshot.entries):
         raise StoreError(
@@ -243,7 +326,7 @@ def render_checked(
     fresh = {
         converted(text).encode("utf-8"): e for (_, text), e in zip(written, agains, strict=True)
     }
-    return "".join(out), fresh
+    return Rendered("".join(out).encode("utf-8"), fresh, None)
 
 
 def check_blocks(written: list[tuple[Entry, str]], source: str) -> list[Entry]:
@@ -282,8 +365,9 @@ def _plain(value: Any) -> Any:
     return None if value is None else str(value)
 
 
-def atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str | bytes) -> None:
     """Write to a temporary file beside ``path``, fsync, rename over ``path``."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     directory = path.parent
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
@@ -292,8 +376,8 @@ def atomic_write(path: Path, text: str) -> None:
             f"{path}: cannot write: {exc.strerror}; the library is unchanged"
         ) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         try:
@@ -354,15 +438,16 @@ class Store:
             library = Library(snap.entries)
             yield library
             if library.changes:
-                text, fresh = render_checked(snap, library.changes, self.source)
+                new = render_checked(snap, library.changes, self.source)
                 if not os.stat(self.path).st_mode & 0o222:
                     raise StoreError(
                         f"{self.source}: the library file is read-only; the library is unchanged"
                     )
-                atomic_write(self.path, text)
+                atomic_write(self.path, new.data)
                 from mnkbib.cache import remember
 
-                remember(self.path, text, library.entries, snap, fresh)
+                keys = list(library.entries)
+                remember(self.path, new.data, keys, snap, new.fresh, new.changed)
 
     @staticmethod
     def init(path: Path | str) -> Path:

@@ -1,0 +1,155 @@
+"""The file map: diff() of a map and new bytes gives exactly what mapping the new bytes does."""
+
+from __future__ import annotations
+
+import hashlib
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mnkbib import blockmap
+from mnkbib.blockmap import FileMap, block_end, build_map, diff, split_blocks
+from mnkbib.document import scan
+
+ENTRY_LINES = [
+    "    type: book",
+    "    title: A",
+    "    - x",
+    "      deep",
+    "",
+    "# c",
+    "  # c",
+    "    # c",
+    "   odd",
+    "    note: |",
+    "\t# c",
+]
+EDIT_LINES = [*ENTRY_LINES, "  key:", "  k2: v", '  "q k": 1', "  ü:", "footer: 1", "  #x:"]
+
+
+def library(blocks: list[list[str]]) -> list[str]:
+    lines = ["mnkbib: 1", "entries:"]
+    for i, body in enumerate(blocks):
+        lines.append(f"  key{i}:")
+        lines.extend(body)
+    return lines
+
+
+def text_of(lines: list[str], final_newline: bool = True) -> bytes:
+    return ("\n".join(lines) + ("\n" if final_newline else "")).encode("utf-8")
+
+
+def assert_same_map(got: FileMap, data: bytes) -> None:
+    want = build_map(data)
+    assert want is not None
+    assert got.blocks == want.blocks
+    assert got.keys == want.keys
+    assert got.digests == want.digests
+    assert got.size == len(data)
+    assert got.matches(data)
+    assert got.lines == [
+        data.count(b"\n", got.span(got.bounds[j])[0], got.span(got.bounds[j + 1] - 1)[1])
+        for j in range(len(got.hashes))
+    ]
+    # every run's hash is the hash of its bytes
+    assert got.bounds[0] == 0 and got.bounds[-1] == len(got)
+    for j, h in enumerate(got.hashes):
+        s = got.span(got.bounds[j])[0]
+        e = got.span(got.bounds[j + 1] - 1)[1]
+        assert hashlib.sha256(data[s:e]).digest() == h
+
+
+blocks_strategy = st.lists(st.lists(st.sampled_from(ENTRY_LINES), max_size=4), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    blocks_strategy,
+    st.data(),
+    st.integers(min_value=1, max_value=8),
+)
+def test_diff_gives_what_a_new_map_gives(
+    blocks: list[list[str]], data: st.DataObject, run: int
+) -> None:
+    blockmap.CHUNK = run  # small runs: every case of kept and cut runs
+    try:
+        lines = library(blocks)
+        old = build_map(text_of(lines))
+        assert old is not None
+        new_lines = list(lines)
+        for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
+            at = data.draw(st.integers(min_value=2, max_value=len(new_lines)))
+            action = data.draw(st.sampled_from(["insert", "delete", "replace"]))
+            if action == "insert":
+                new_lines.insert(at, data.draw(st.sampled_from(EDIT_LINES)))
+            elif at < len(new_lines):
+                if action == "delete":
+                    del new_lines[at]
+                else:
+                    new_lines[at] = data.draw(st.sampled_from(EDIT_LINES))
+        new = text_of(new_lines, data.draw(st.booleans()))
+        patch = diff(old, new)
+        assert old.matches(new) == (new == text_of(lines))
+        if patch is None:
+            return
+        assert_same_map(patch.map, new)
+        # told where the bytes changed, diff gives the same without hashing the rest
+        old_text = text_of(lines)
+        shorter = min(len(old_text), len(new))
+        if old_text != new:
+            lo = next((i for i in range(shorter) if old_text[i] != new[i]), shorter)
+            same_end = 0
+            while same_end < shorter - lo and old_text[-1 - same_end] == new[-1 - same_end]:
+                same_end += 1
+            hinted = diff(old, new, (lo, len(old_text) - same_end))
+            assert hinted is not None
+            assert_same_map(hinted.map, new)
+        assert patch.apply(old.keys, [patch.map.keys[i] for i in patch.middle]) == patch.map.keys
+        # kept blocks are the same bytes
+        for i in range(patch.head):
+            s, e = old.span(i)
+            assert patch.map.span(i)[1] - patch.map.span(i)[0] == e - s
+    finally:
+        blockmap.CHUNK = 256
+
+
+def test_one_edit_among_many_cuts_few_blocks() -> None:
+    lines = library([["    type: book", f"    title: T{i}"] for i in range(5000)])
+    data = text_of(lines)
+    old = build_map(data)
+    assert old is not None
+    new = data.replace(b"title: T2500\n", b"title: Changed\n    note: x\n")
+    patch = diff(old, new)
+    assert patch is not None
+    assert len(patch.middle) <= 2 * blockmap.CHUNK
+    assert_same_map(patch.map, new)
+    appended = data + b"  added:\n    type: book\n"
+    patch = diff(old, appended)
+    assert patch is not None and patch.tail == 0 and len(patch.middle) <= blockmap.CHUNK + 1
+    assert_same_map(patch.map, appended)
+
+
+def test_no_patch_for_a_changed_header_or_other_breaks() -> None:
+    data = text_of(library([["    title: A"], ["    title: B"]]))
+    old = build_map(data)
+    assert old is not None
+    assert diff(old, b"# note\n" + data) is None
+    assert diff(old, data.replace(b"title: B", b"title: B\x0bC")) is None
+    assert diff(old, data.replace(b"  key1:", b"key1:")) is None
+    same = diff(old, data)
+    assert same is not None and same.map is old and not same.middle
+
+
+@settings(max_examples=200, deadline=None)
+@given(blocks_strategy, st.booleans())
+def test_block_end_is_where_scan_ends_a_block(blocks: list[list[str]], newline: bool) -> None:
+    data = text_of(library(blocks), newline)
+    split = split_blocks(data)
+    assert split is not None
+    layout = scan(data.decode("utf-8"))
+    line_starts = [0]
+    for line in layout.lines:
+        line_starts.append(line_starts[-1] + len(line.encode("utf-8")))
+    spans = split.spans()
+    for (start, limit), blk in zip(spans, layout.blocks, strict=True):
+        assert block_end(data, start, limit, split.indent) == line_starts[blk.end]
