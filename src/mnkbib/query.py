@@ -68,7 +68,8 @@ class Row(int):
         "date_key",
         "author_sort",
         "title_fold",
-        "line",  # the output line (mnkbib.cli.listing)
+        "line",  # the output line (mnkbib.listindex)
+        "json",  # the entry as an item of a JSON array (mnkbib.listindex)
     )
 
     key = property(lambda self: self._table.key[self])
@@ -83,6 +84,7 @@ class Row(int):
     author_sort = property(lambda self: self._table.author_sort[self])
     title_fold = property(lambda self: self._table.title_fold[self])
     line = property(lambda self: self._table.line[self])
+    json = property(lambda self: self._table.json[self])
 
     def __repr__(self) -> str:
         return f"Row({self.key!r})"
@@ -108,7 +110,7 @@ class Table:
 
 
 def row_values(entry: Entry) -> tuple[Any, ...]:
-    """Every field of the entry's :class:`Row` but the last (the output line)."""
+    """Every field of the entry's :class:`Row` but the last two (its output)."""
     return (
         entry.key,
         entry.type,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 import click
 
 from mnkbib.errors import MnkbibError
+from mnkbib.listindex import entry_json, printable  # noqa: F401 - here for the commands
 from mnkbib.locate import Location, find_library
 
 
@@ -78,25 +78,6 @@ def emit(text: str) -> None:
 
 def emit_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
-
-
-def entry_json(entry: Any) -> dict[str, Any]:
-    from mnkbib.keys import label
-    from mnkbib.model import entry_to_raw
-
-    return {"key": entry.key, "label": label(entry), **entry_to_raw(entry)}
-
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """A cell for a terminal or a tab-separated line: tabs and newlines become spaces; other
-    control characters (escape sequences that would drive a terminal) are shown as ``\\x1b``."""
-    if _CONTROL.search(text) is None:
-        return text
-    text = text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def tsv(rows: Iterable[Sequence[str]]) -> str:

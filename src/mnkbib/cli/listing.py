@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from mnkbib.cli.common import emit, emit_json, entry_json, info, pass_obj, printable, tsv
+from mnkbib.cli.common import emit, emit_json, info, pass_obj, printable, tsv
+from mnkbib.listindex import json_array, json_item, output_line
 
 
 def filter_options(func: Any) -> Any:
@@ -47,14 +48,16 @@ def filter_options(func: Any) -> Any:
 def selected(obj: Any, opts: dict[str, Any], *, rows: bool = False) -> list[Any]:
     """The entries the query and filters select, in the order asked for. ``rows``: the
     caller needs only what a :class:`mnkbib.query.Row` holds (the output of ``list`` and
-    ``search`` without ``--json``); then a query of free words only is answered from the
+    ``search``, JSON included); then a query of free words only is answered from the
     cache's index, without loading the entries."""
     from mnkbib.query import Filters, free_words_only, select, sort_entries
 
     text = " ".join(opts.pop("query", ()) or ())
     store = obj.store()
     if rows and free_words_only(text):
-        library: Any = _rows(store)
+        from mnkbib.listindex import rows as index_rows
+
+        library: Any = index_rows(store)
     else:
         library = store.read()
     filters = Filters(
@@ -70,58 +73,6 @@ def selected(obj: Any, opts: dict[str, Any], *, rows: bool = False) -> list[Any]
     return sort_entries(entries, opts.pop("sort", None), opts.pop("reverse", False))
 
 
-def _rows(store: Any) -> list[Any]:
-    """Every entry of the library as a Row, from the cache's index (built when missing)."""
-    from mnkbib.cache import cached_index
-    from mnkbib.query import Row, Table, row_values
-    from mnkbib.store import parse_library
-
-    shared: dict[Any, Any] = {}
-    share = shared.setdefault  # equal values as one object: a smaller, faster index
-
-    def build(entry: Any) -> tuple[Any, ...]:
-        key, type_, year, tags, lang, container, hay, people, date, author, title = row_values(
-            entry
-        )
-        return (
-            key,
-            share(type_, type_),
-            year,
-            share(tags, tuple(share(t, t) for t in tags)),
-            share(lang, lang),
-            share(container, container),
-            hay,
-            share(people, people),
-            share(date, date),
-            share(author, author),
-            title,
-            _line(entry),
-        )
-
-    index = cached_index(store.path, store.source, parse_library, build, Row.FIELDS)
-    return Table(index.column, index.size).rows()
-
-
-def _row(entry: Any) -> list[str]:
-    from mnkbib.keys import creators_short
-
-    return [
-        entry.key,
-        str(entry.date) if entry.date else "",
-        creators_short(entry),
-        entry.title,
-        str(entry.fields.get("container", "")),
-    ]
-
-
-def _line(entry: Any) -> str:
-    """The entry's tab-separated output line (a Row holds it)."""
-    line = getattr(entry, "line", None)
-    if line is not None:
-        return line  # type: ignore[no-any-return]
-    return "\t".join(printable(c) for c in _row(entry)) + "\n"
-
-
 def _column(entries: list[Any], name: str, default: Any) -> list[Any]:
     """``name`` of every entry: for Rows (all of one table) straight from its column."""
     table = getattr(entries[0], "_table", None) if entries else None
@@ -132,7 +83,7 @@ def _column(entries: list[Any], name: str, default: Any) -> list[Any]:
 
 def _cells(entry: Any) -> list[str]:
     """The entry's table cells, printable."""
-    return _line(entry)[:-1].split("\t")
+    return _column([entry], "line", output_line)[0][:-1].split("\t")
 
 
 @click.command(name="list")
@@ -147,7 +98,7 @@ def list_(obj: Any, as_json: bool, keys_only: bool, limit: int | None, **opts: A
     On a terminal: a table. Piped: one tab-separated line per entry —
     key, date, authors, title, container.
     """
-    entries = selected(obj, opts, rows=not as_json)
+    entries = selected(obj, opts, rows=True)
     if limit is not None:
         entries = entries[:limit]
     render_entries(entries, as_json=as_json, keys_only=keys_only)
@@ -159,7 +110,7 @@ def render_entries(entries: list[Any], *, as_json: bool, keys_only: bool) -> Non
     if keys_only:
         emit("".join(k + "\n" for k in _column(entries, "key", lambda e: e.key)))
     elif as_json:
-        emit_json([entry_json(e) for e in entries])
+        emit(json_array(_column(entries, "json", json_item)) + "\n")
     elif is_tty() and len(entries) <= MAX_TABLE_ROWS:
         from mnkbib.console import print_table
 
@@ -167,7 +118,7 @@ def render_entries(entries: list[Any], *, as_json: bool, keys_only: bool) -> Non
         print_table(["key", "date", "authors", "title", "container"], rows)
         info(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
     else:
-        emit("".join(_column(entries, "line", _line)))
+        emit("".join(_column(entries, "line", output_line)))
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
@@ -182,7 +133,7 @@ def search(obj: Any, as_json: bool, keys_only: bool, **opts: Any) -> None:
     (author: year: tag: type: lang: title: container: …) or be negated (-word).
     Exits 1 when nothing matches.
     """
-    entries = selected(obj, opts, rows=not as_json)
+    entries = selected(obj, opts, rows=True)
     render_entries(entries, as_json=as_json, keys_only=keys_only)
     if not entries:
         raise SystemExit(1)

@@ -1,0 +1,107 @@
+"""What ``list`` and ``search`` print and read per entry, and the library's index of it.
+
+The index (:func:`mnkbib.cache.cached_index`) keeps, per entry, the values of
+:class:`mnkbib.query.Row` — the filters' and sorts' inputs, the output line and the
+entry as JSON — so that a listing of 100,000 entries reads a few columns instead of
+loading every entry. Everything here is computed from an Entry alone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from mnkbib.model import Entry
+
+if TYPE_CHECKING:
+    from mnkbib.cache import Index
+    from mnkbib.query import Row
+    from mnkbib.store import Store
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """A cell for a terminal or a tab-separated line: tabs and newlines become spaces; other
+    control characters (escape sequences that would drive a terminal) are shown as ``\\x1b``."""
+    if _CONTROL.search(text) is None:
+        return text
+    text = text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def cells(entry: Entry) -> list[str]:
+    """key, date, authors, title, container (not yet made printable)."""
+    from mnkbib.keys import creators_short
+
+    return [
+        entry.key,
+        str(entry.date) if entry.date else "",
+        creators_short(entry),
+        entry.title,
+        str(entry.fields.get("container", "")),
+    ]
+
+
+def output_line(entry: Entry) -> str:
+    """The entry's tab-separated output line."""
+    return "\t".join(printable(c) for c in cells(entry)) + "\n"
+
+
+def entry_json(entry: Entry) -> dict[str, Any]:
+    from mnkbib.keys import label
+    from mnkbib.model import entry_to_raw
+
+    return {"key": entry.key, "label": label(entry), **entry_to_raw(entry)}
+
+
+def json_item(entry: Entry) -> str:
+    """The entry as an item of :func:`json_array`'s array (indented as one)."""
+    text = json.dumps(entry_json(entry), ensure_ascii=False, indent=2)
+    return "  " + text.replace("\n", "\n  ")
+
+
+def json_array(items: list[str]) -> str:
+    """``json.dumps([...], ensure_ascii=False, indent=2)`` of the items' entries."""
+    return "[\n" + ",\n".join(items) + "\n]" if items else "[]"
+
+
+def library_index(store: Store) -> Index:
+    """The index of the store's library (built or brought up to date as needed)."""
+    from mnkbib.cache import cached_index
+    from mnkbib.query import Row, row_values
+    from mnkbib.store import parse_library
+
+    shared: dict[Any, Any] = {}
+    share = shared.setdefault  # equal values as one object: a smaller, faster index
+
+    def build(entry: Entry) -> tuple[Any, ...]:
+        key, type_, year, tags, lang, container, hay, people, date, author, title = row_values(
+            entry
+        )
+        return (
+            key,
+            share(type_, type_),
+            year,
+            share(tags, tuple(share(t, t) for t in tags)),
+            share(lang, lang),
+            share(container, container),
+            hay,
+            share(people, people),
+            share(date, date),
+            share(author, author),
+            title,
+            output_line(entry),
+            json_item(entry),
+        )
+
+    return cached_index(store.path, store.source, parse_library, build, Row.FIELDS)
+
+
+def rows(store: Store) -> list[Row]:
+    """Every entry of the library as a Row, from the index."""
+    from mnkbib.query import Table
+
+    index = library_index(store)
+    return Table(index.column, index.size).rows()
