@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from mnkbib.model import Entry
@@ -62,9 +63,17 @@ def json_item(entry: Entry) -> str:
     return "  " + text.replace("\n", "\n  ")
 
 
-def json_array(items: list[str]) -> str:
-    """``json.dumps([...], ensure_ascii=False, indent=2)`` of the items' entries."""
-    return "[\n" + ",\n".join(items) + "\n]" if items else "[]"
+def json_array(items: list[str]) -> Iterator[str]:
+    """``json.dumps([...], ensure_ascii=False, indent=2)`` of the items' entries, in parts."""
+    if not items:
+        yield "[]"
+        return
+    yield "[\n"
+    yield items[0]
+    for item in items[1:]:
+        yield ",\n"
+        yield item
+    yield "\n]"
 
 
 def library_index(store: Store) -> Index:

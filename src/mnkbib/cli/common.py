@@ -76,6 +76,19 @@ def emit(text: str) -> None:
     click.echo(text, nl=False)
 
 
+def emit_all(parts: Iterable[str], batch: int = 1000) -> None:
+    """``emit("".join(parts))`` without making the whole text at once (100,000 entries'
+    JSON is larger than the library)."""
+    chunk: list[str] = []
+    for part in parts:
+        chunk.append(part)
+        if len(chunk) >= batch:
+            emit("".join(chunk))
+            chunk.clear()
+    if chunk:
+        emit("".join(chunk))
+
+
 def emit_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from mnkbib.cli.common import emit, emit_json, info, pass_obj, printable, tsv
+from mnkbib.cli.common import emit, emit_all, emit_json, info, pass_obj, printable, tsv
 from mnkbib.listindex import json_array, json_item, output_line
 
 
@@ -110,7 +110,7 @@ def render_entries(entries: list[Any], *, as_json: bool, keys_only: bool) -> Non
     if keys_only:
         emit("".join(k + "\n" for k in _column(entries, "key", lambda e: e.key)))
     elif as_json:
-        emit(json_array(_column(entries, "json", json_item)) + "\n")
+        emit_all([*json_array(_column(entries, "json", json_item)), "\n"])
     elif is_tty() and len(entries) <= MAX_TABLE_ROWS:
         from mnkbib.console import print_table
 
@@ -118,7 +118,7 @@ def render_entries(entries: list[Any], *, as_json: bool, keys_only: bool) -> Non
         print_table(["key", "date", "authors", "title", "container"], rows)
         info(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
     else:
-        emit("".join(_column(entries, "line", output_line)))
+        emit_all(_column(entries, "line", output_line))
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
