@@ -357,3 +357,28 @@ def test_the_json_column_is_what_json_dumps_gives(text: str) -> None:
     for chosen in (entries, entries[:1], []):
         expected = json.dumps([entry_json(e) for e in chosen], ensure_ascii=False, indent=2)
         assert "".join(json_array([json_item(e) for e in chosen])) == expected
+
+
+@pytest.mark.parametrize("mode", ["skip", "merge", "rename"])
+def test_duplicates_found_through_the_index_are_those_found_in_the_entries(
+    lib: Path, text: str, mode: str
+) -> None:
+    from mnkbib.importer import plan_import
+    from mnkbib.library import Library
+    from mnkbib.store import parse_library
+
+    entries = list(parse_library(text, "t").entries.values())
+    candidates = [
+        entries[3].renamed(""),  # the same work again
+        entries[10].with_fields(note="a note to merge").renamed("other"),
+        entries[20].renamed(entries[21].key),  # a taken key
+        entry_from_raw("", {"type": "book", "title": "Quite new", "date": "2020"}),
+        entry_from_raw("", {"type": "book", "title": "Quite new", "date": "2020"}),
+    ]
+    run(lib, "list")  # the index is there
+    by_rows = Store(lib).read()
+    assert by_rows.overview() and all(isinstance(r, query.Row) for r in by_rows.overview())
+    by_entries = Library(parse_library(text, "t").entries)
+    expected = plan_import(by_entries, candidates, mode).steps  # type: ignore[arg-type]
+    assert plan_import(by_rows, candidates, mode).steps == expected  # type: ignore[arg-type]
+    assert mode == "rename" or mode in {s.action for s in expected}

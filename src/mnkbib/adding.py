@@ -115,7 +115,7 @@ def _from_identifiers(idents: list[str], library: Library | None = None) -> Buil
     from mnkbib.fetch import classify, fetch
     from mnkbib.formats.csl_json import entry_from_csl
 
-    index = DuplicateIndex(library or ())
+    index = DuplicateIndex(library.overview() if library is not None else ())
     entries = []
     notes = []
     for text in idents:
@@ -164,7 +164,7 @@ def _from_stdin(req: AddRequest, library: Library | None) -> Built:
         else:
             return _from_identifiers(lines, library)
     entries = []
-    known = list(library) if library is not None else []
+    known = library.overview() if library is not None else []
     for number, raw in parse_references(text, source=req.stdin_name):
         raw["type"] = guess_type(raw.get("container"), known, "article-magazine")
         entries.append(entry_from_raw("", raw, f"{req.stdin_name}:{number}"))
@@ -173,7 +173,6 @@ def _from_stdin(req: AddRequest, library: Library | None) -> Built:
 
 def build_entries(req: AddRequest, library: Library | None) -> Built:
     """The entries ``mnkbib add`` would add (keys still to be assigned)."""
-    known = list(library) if library is not None else []
     options = _option_raw(req.options, req.extra)
     if req.sources == ["-"]:
         built = _from_stdin(req, library)
@@ -202,11 +201,12 @@ def build_entries(req: AddRequest, library: Library | None) -> Built:
                     f"{text!r} is not a short label (Dierkes & MENDEE 2018, The Diplomat), "
                     "a reference line or an identifier (DOI, ISBN, arXiv, URL)"
                 )
-            base = entry_from_label(label, people_index(known))
+            base = entry_from_label(label, people_index(library or ()))
     raw = {**base, **_names_from_strings(options)}
     if "title" not in raw:
         raise UsageError("a title is needed: give --title (or a reference line with a title)")
     if "type" not in raw:
+        known = library.overview() if library is not None else []
         raw["type"] = guess_type(raw.get("container"), known, "article-journal")
         notes.append(f"type not given; using {raw['type']} (change with `mnkbib set KEY type=…`)")
     entry = entry_from_raw(req.key or "", raw, "new entry")

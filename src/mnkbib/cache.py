@@ -408,9 +408,8 @@ def _parse_blocks(
     for i, (key, raw) in zip(indices, parsed.items(), strict=True):
         if key != fmap.keys[i]:
             return None
-        try:
-            line = data.count(b"\n", 0, fmap.span(i)[0]) + 1
-            entries.append(parse_entry(key, raw, source, line))
+        try:  # no line number: an error sends the caller to the whole file's parse
+            entries.append(parse_entry(key, raw, source, None))
         except Exception:
             return None
     return entries

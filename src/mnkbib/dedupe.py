@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 from mnkbib.model import Entry
+from mnkbib.query import Row
 from mnkbib.textfold import fold
 
 _SPACE = re.compile(r"[^a-z0-9]+")
@@ -63,7 +64,9 @@ def first_family(entry: Entry) -> str:
     return _SPACE.sub("", fold(p.family or p.literal or p.given))
 
 
-def _keys(entry: Entry) -> list[tuple[str, str]]:
+def identity_keys(entry: Entry) -> list[tuple[str, str]]:
+    """What makes two entries one work: DOI, ISBN and URL (normalized), and the folded
+    title with the year and first author's family name."""
     keys: list[tuple[str, str]] = []
     if entry.get("doi"):
         keys.append(("doi", normalize_doi(str(entry.get("doi")))))
@@ -79,24 +82,30 @@ def _keys(entry: Entry) -> list[tuple[str, str]]:
     return keys
 
 
+def _keys(entry: Entry | Row) -> list[tuple[str, str]]:
+    return list(entry.ids) if isinstance(entry, Row) else identity_keys(entry)
+
+
 class DuplicateIndex:
-    """An index of entries by DOI, ISBN, URL and title+year+first author."""
+    """An index of entries by DOI, ISBN, URL and title+year+first author. It holds what
+    it was given: entries, or :class:`mnkbib.query.Row` s that stand for them."""
 
-    def __init__(self, entries: Iterable[Entry] = ()) -> None:
-        self._by: dict[tuple[str, str], Entry] = {}
-        for entry in entries:
-            self.add(entry)
+    def __init__(self, entries: Iterable[Entry | Row] = ()) -> None:
+        items = list(entries)
+        # The first entry of a key wins: pairs in reverse order, so that dict() keeps it.
+        pairs = [(key, e) for e in reversed(items) for key in reversed(_keys(e))]
+        self._by: dict[tuple[str, str], Entry | Row] = dict(pairs)
 
-    def add(self, entry: Entry) -> None:
+    def add(self, entry: Entry | Row) -> None:
         for key in _keys(entry):
             self._by.setdefault(key, entry)
 
-    def find_identifier(self, kind: str, value: str) -> Entry | None:
+    def find_identifier(self, kind: str, value: str) -> Entry | Row | None:
         """The indexed entry with this DOI, ISBN or URL (``kind``: doi, isbn, url)."""
         normalize = _NORMALIZERS.get(kind)
         return self._by.get((kind, normalize(value))) if normalize else None
 
-    def find(self, entry: Entry) -> tuple[Entry, str] | None:
+    def find(self, entry: Entry) -> tuple[Entry | Row, str] | None:
         """The first indexed entry that ``entry`` duplicates, and why."""
         for key in _keys(entry):
             found = self._by.get(key)

@@ -6,8 +6,9 @@ Changes are recorded so that the store can write only what changed.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from mnkbib.entrymap import EntryMap
 from mnkbib.errors import ConflictError, NotFoundError, UsageError
@@ -28,10 +29,16 @@ class Changes:
 
 
 class Library:
-    def __init__(self, entries: dict[str, Entry] | EntryMap | None = None) -> None:
+    def __init__(
+        self,
+        entries: dict[str, Entry] | EntryMap | None = None,
+        *,
+        rows: Callable[[], list[Any]] | None = None,
+    ) -> None:
         # Entries are loaded when first used (EntryMap): a change to one entry of a large
         # library need not load the others.
         self.entries: EntryMap = EntryMap.of(entries)
+        self._rows = rows  # the store's index of these entries, when it keeps one
         self.changes = Changes()
         self._renamed: dict[str, str] = {}  # current key -> key on disk, for renamed entries
 
@@ -46,6 +53,15 @@ class Library:
 
     def keys(self) -> list[str]:
         return list(self.entries)
+
+    def overview(self) -> list[Any]:
+        """Every entry, or a :class:`mnkbib.query.Row` standing for it (key, type,
+        container, identifiers …) when the store keeps an index and nothing was changed
+        yet: enough to find a duplicate or a container's type without loading 100,000
+        entries. Code that needs more asks ``get(row.key)``."""
+        if self._rows is not None and not self.changes:
+            return self._rows()
+        return list(self)
 
     def get(self, key: str) -> Entry:
         try:

@@ -1,9 +1,11 @@
 """What ``list`` and ``search`` print and read per entry, and the library's index of it.
 
 The index (:func:`mnkbib.cache.cached_index`) keeps, per entry, the values of
-:class:`mnkbib.query.Row` — the filters' and sorts' inputs, the output line and the
-entry as JSON — so that a listing of 100,000 entries reads a few columns instead of
-loading every entry. Everything here is computed from an Entry alone.
+:class:`mnkbib.query.Row` — the filters' and sorts' inputs, the output line, the entry
+as JSON and what makes it a duplicate — so that a listing of 100,000 entries reads a few
+columns instead of loading every entry, and ``add`` finds duplicates the same way
+(:meth:`mnkbib.library.Library.overview`). Everything here is computed from an Entry
+alone.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ def json_array(items: list[str]) -> Iterator[str]:
 def library_index(store: Store) -> Index:
     """The index of the store's library (built or brought up to date as needed)."""
     from mnkbib.cache import cached_index
+    from mnkbib.dedupe import identity_keys
     from mnkbib.query import Row, row_values
     from mnkbib.store import parse_library
 
@@ -103,6 +106,7 @@ def library_index(store: Store) -> Index:
             title,
             output_line(entry),
             json_item(entry),
+            tuple(identity_keys(entry)),
         )
 
     return cached_index(store.path, store.source, parse_library, build, Row.FIELDS)

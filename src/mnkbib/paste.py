@@ -12,12 +12,15 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mnkbib.errors import ValidationError
 from mnkbib.model import Entry, PartialDate, Person, entry_from_raw
 from mnkbib.names import parse_name, split_names
 from mnkbib.textfold import fold
+
+if TYPE_CHECKING:
+    from mnkbib.query import Row
 
 _LABEL = re.compile(
     r"^\s*(?P<who>.+?)\s+(?P<year>\d{4})[a-z]?(?:\s*,\s*(?P<where>.+?))?\s*$|"
@@ -213,13 +216,14 @@ def parse_references(
     return out
 
 
-def guess_type(container: str | None, entries: Iterable[Entry], default: str) -> str:
+def guess_type(container: str | None, entries: Iterable[Entry | Row], default: str) -> str:
     """The type the library already uses for a container, else ``default``."""
+    from mnkbib.query import container_fold
+
     if not container:
         return "document"
-    counts = Counter(
-        e.type for e in entries if fold(str(e.get("container", ""))) == fold(container)
-    )
+    folded = fold(container)
+    counts = Counter(e.type for e in entries if container_fold(e) == folded)
     return counts.most_common(1)[0][0] if counts else default
 
 

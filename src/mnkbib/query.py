@@ -70,6 +70,7 @@ class Row(int):
         "title_fold",
         "line",  # the output line (mnkbib.listindex)
         "json",  # the entry as an item of a JSON array (mnkbib.listindex)
+        "ids",  # what makes two entries one work (mnkbib.dedupe.identity_keys)
     )
 
     key = property(lambda self: self._table.key[self])
@@ -85,6 +86,7 @@ class Row(int):
     title_fold = property(lambda self: self._table.title_fold[self])
     line = property(lambda self: self._table.line[self])
     json = property(lambda self: self._table.json[self])
+    ids = property(lambda self: self._table.ids[self])
 
     def __repr__(self) -> str:
         return f"Row({self.key!r})"
@@ -110,14 +112,14 @@ class Table:
 
 
 def row_values(entry: Entry) -> tuple[Any, ...]:
-    """Every field of the entry's :class:`Row` but the last two (its output)."""
+    """The entry's :class:`Row` values up to ``title_fold`` (the rest: mnkbib.listindex)."""
     return (
         entry.key,
         entry.type,
         entry.year,
         tuple(entry.tags),
         _language(entry),
-        _container(entry),
+        container_fold(entry),
         haystack(entry),
         people_text(entry),
         _date_key(entry),
@@ -155,7 +157,7 @@ def _language(entry: Entry | Row) -> str:
     return str(entry.fields.get("language", "")).lower()
 
 
-def _container(entry: Entry | Row) -> str:
+def container_fold(entry: Entry | Row) -> str:
     if isinstance(entry, Row):
         return entry.container
     return fold(str(entry.fields.get("container", "")))
@@ -234,7 +236,7 @@ class Filters:
             preds.append(lambda e: e.type in wanted)
         for c in self.containers:
             needle = fold(c)
-            preds.append(lambda e, n=needle: n in _container(e))
+            preds.append(lambda e, n=needle: n in container_fold(e))
         for t in self.tags:
             preds.append(_tag(t))
         if self.langs:

@@ -423,7 +423,20 @@ class Store:
         return cached_parse(self.path, self.source, parse_library)
 
     def read(self) -> Library:
-        return Library(self.snapshot().entries)
+        return self._library(self.snapshot())
+
+    def _library(self, snap: Snapshot) -> Library:
+        """The library of a snapshot; when the cache mapped it, its overview comes from
+        the listing index (mnkbib.listindex) instead of loading every entry."""
+        if snap.fmap is None:
+            return Library(snap.entries)
+
+        def rows() -> list[Any]:
+            from mnkbib.listindex import rows
+
+            return rows(self)
+
+        return Library(snap.entries, rows=rows)
 
     @contextmanager
     def edit(self, on_wait: Callable[[str], None] | None = None) -> Iterator[Library]:
@@ -435,7 +448,7 @@ class Store:
         with exclusive_lock(self.path, on_wait=on_wait):
             remove_stale_temp_files(self.path)
             snap = self.snapshot()
-            library = Library(snap.entries)
+            library = self._library(snap)
             yield library
             if library.changes:
                 new = render_checked(snap, library.changes, self.source)
