@@ -93,7 +93,11 @@ class DuplicateIndex:
     def __init__(self, entries: Iterable[Entry | Row] = ()) -> None:
         items = list(entries)
         # The first entry of a key wins: pairs in reverse order, so that dict() keeps it.
-        pairs = [(key, e) for e in reversed(items) for key in reversed(_keys(e))]
+        if items and all(isinstance(e, Row) for e in items):
+            ids = items[0]._table.ids  # Rows of one table: read its column directly
+            pairs = [(key, row) for row in reversed(items) for key in ids[row]]
+        else:
+            pairs = [(key, e) for e in reversed(items) for key in _keys(e)]
         self._by: dict[tuple[str, str], Entry | Row] = dict(pairs)
 
     def add(self, entry: Entry | Row) -> None:
