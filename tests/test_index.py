@@ -356,7 +356,7 @@ def test_the_json_column_is_what_json_dumps_gives(text: str) -> None:
     entries = list(parse_library(text, "t").entries.values())
     for chosen in (entries, entries[:1], []):
         expected = json.dumps([entry_json(e) for e in chosen], ensure_ascii=False, indent=2)
-        assert "".join(json_array([json_item(e) for e in chosen])) == expected
+        assert b"".join(json_array([json_item(e) for e in chosen])) == expected.encode()
 
 
 @pytest.mark.parametrize("mode", ["skip", "merge", "rename"])

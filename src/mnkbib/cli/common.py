@@ -77,8 +77,7 @@ def emit(text: str) -> None:
 
 
 def emit_all(parts: Iterable[str], batch: int = 1000) -> None:
-    """``emit("".join(parts))`` without making the whole text at once (100,000 entries'
-    JSON is larger than the library)."""
+    """``emit("".join(parts))`` without making the whole text at once."""
     chunk: list[str] = []
     for part in parts:
         chunk.append(part)
@@ -87,6 +86,18 @@ def emit_all(parts: Iterable[str], batch: int = 1000) -> None:
             chunk.clear()
     if chunk:
         emit("".join(chunk))
+
+
+def emit_bytes(parts: Iterable[bytes], batch: int = 1000) -> None:
+    """UTF-8 data on stdout, in batches (100,000 entries' JSON is larger than the library)."""
+    chunk: list[bytes] = []
+    for part in parts:
+        chunk.append(part)
+        if len(chunk) >= batch:
+            click.echo(b"".join(chunk), nl=False)
+            chunk.clear()
+    if chunk:
+        click.echo(b"".join(chunk), nl=False)
 
 
 def emit_json(value: Any) -> None:

@@ -6,7 +6,16 @@ from typing import Any
 
 import click
 
-from mnkbib.cli.common import emit, emit_all, emit_json, info, pass_obj, printable, tsv
+from mnkbib.cli.common import (
+    emit,
+    emit_all,
+    emit_bytes,
+    emit_json,
+    info,
+    pass_obj,
+    printable,
+    tsv,
+)
 from mnkbib.listindex import json_array, json_item, output_line
 
 
@@ -110,7 +119,7 @@ def render_entries(entries: list[Any], *, as_json: bool, keys_only: bool) -> Non
     if keys_only:
         emit("".join(k + "\n" for k in _column(entries, "key", lambda e: e.key)))
     elif as_json:
-        emit_all([*json_array(_column(entries, "json", json_item)), "\n"])
+        emit_bytes([*json_array(_column(entries, "json", json_item)), b"\n"])
     elif is_tty() and len(entries) <= MAX_TABLE_ROWS:
         from mnkbib.console import print_table
 
