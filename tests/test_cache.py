@@ -553,3 +553,76 @@ def test_a_large_librarys_index_is_patched_without_being_rewritten(
     run("list")
     assert cache.load_index(path) is not None
     assert cache.load_index(path).map.matches(path.read_bytes())  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------------------
+# First reads in chunks
+
+FIELD_LINES = [  # each a field (or a comment) that is valid on its own
+    "    title: A",
+    "    container: 'quoted\n      continued'",
+    "    author: [{family: X}]",
+    "    date: 2001",
+    "    note: |\n      kept\n\n      two",
+    "\n# between",
+    "  # indented",
+    "    tags: [a, b]",
+]
+ODD_LINES = [
+    *LINES,
+    "    type: nonsense",
+    "    - {a: 1",
+    "mnkbib: 2",
+    "  key0:",
+    "    tags: [a, a]",
+]
+
+
+@st.composite
+def chunk_texts(draw: st.DrawFn) -> str:
+    lines = ["mnkbib: 1", "entries:"]
+    for i in range(draw(st.integers(0, 8))):
+        lines.append(f"  k{i}:")
+        lines.append("    type: book")
+        lines.extend(draw(st.lists(st.sampled_from(FIELD_LINES), max_size=4, unique=True)))
+    for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2]))):
+        at = draw(st.integers(2, len(lines)))
+        lines.insert(at, draw(st.sampled_from(ODD_LINES)))
+    if draw(st.booleans()):
+        lines.append(draw(st.sampled_from(["footer: 1", "# end", "extra:", "  x: 1"])))
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(chunk_texts(), st.integers(1, 4))
+def test_a_first_read_in_chunks_is_a_whole_parse(
+    tmp_path_factory: pytest.TempPathFactory, text: str, chunk: int
+) -> None:
+    path = tmp_path_factory.mktemp("chunks") / "library.yaml"
+    old = cache.COLD_CHUNK
+    cache.COLD_CHUNK = chunk
+    try:
+        got = cache._parse_in_chunks(text.encode("utf-8"), path, str(path), parse_library)
+    finally:
+        cache.COLD_CHUNK = old
+    try:
+        expected = parse_library(text, str(path))
+    except ParseError:
+        assert got is None
+        return
+    if got is not None:
+        assert list(got.entries) == list(expected.entries)
+        assert got.entries == expected.entries
+
+
+def test_a_large_first_read_is_done_in_chunks(
+    tmp_path: Path, count: Counter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "COLD_CHUNK", 100)
+    path = tmp_path / "big.yaml"
+    path.write_text(make_text(700), encoding="utf-8")
+    snap = read(path)
+    assert count.files == 1  # the header and footer alone
+    assert count.entries == 700
+    assert_same(path, snap)
+    assert cache_is_valid(path)

@@ -72,6 +72,7 @@ INCREMENTAL_LIMIT = (
     0.25  # above this share of changed blocks (and at least ↓), parse the whole file
 )
 INCREMENTAL_MIN = 50
+COLD_CHUNK = 2000  # blocks parsed per YAML load on a first read
 
 
 # ---------------------------------------------------------------------------
@@ -503,6 +504,48 @@ def _state_from_parse(data: bytes, snap: Snapshot) -> State | None:
     return State(fmap, "", {}, base=base)
 
 
+def _parse_in_chunks(
+    data: bytes, path: Path, source: str, parse: Callable[[str, str], Snapshot]
+) -> Snapshot | None:
+    """A first read done block by block, COLD_CHUNK blocks per YAML load: the entries a
+    whole-file parse gives, in a fraction of its memory (the YAML node tree of 100,000
+    entries takes about 2 GB). The header and footer are parsed on their own (``parse``
+    of them, with no entries between) and every block must parse alone to its key. None
+    for anything unusual: then the whole-file parse gives the result or the exact error."""
+    from mnkbib.store import Snapshot
+
+    fmap = build_map(data)
+    if fmap is None or not len(fmap) or fmap.blocks.empty_flow or not _unique_keys(fmap):
+        return None
+    if len(set(fmap.digests)) != len(fmap):
+        return None
+    b = fmap.blocks
+    try:
+        frame = parse((b.head + b.tail).decode("utf-8"), source)
+    except Exception:
+        return None
+    if frame.entries:
+        return None
+    entries: list[Entry] = []
+    n = len(fmap)
+    for lo in range(0, n, COLD_CHUNK):
+        part = _parse_blocks(data, fmap, list(range(lo, min(lo + COLD_CHUNK, n))), source)
+        if part is None:
+            return None
+        entries.extend(part)
+    state = State(fmap, "", {}, base=dict(zip(fmap.digests, entries, strict=True)))
+    save_state(path, state)
+    snap = Snapshot(
+        lambda: _decode(data, path),
+        lambda: _layout(_decode(data, path), data, b),
+        {e.key: e for e in entries},
+        data=data,
+        fmap=fmap,
+    )
+    _LAST[path] = (state, snap)
+    return snap
+
+
 class _Loader:
     """Entries of a snapshot served from the cache: one by one from its pools or by
     parsing its block; all at once from the pools."""
@@ -603,6 +646,9 @@ def _parse_bytes(
         if new is not None:
             save_state(path, new)
             return _snapshot(new, data, path, source)
+    chunked = _parse_in_chunks(data, path, source, parse)
+    if chunked is not None:
+        return chunked
     snap = parse(_decode(data, path), source)
     try:
         fresh = _state_from_parse(data, snap)
