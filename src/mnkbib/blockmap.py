@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -125,14 +126,25 @@ def _line_at(data: bytes, offset: int) -> bytes:
     return data[offset : len(data) if end < 0 else end + 1]
 
 
-_OTHER_BREAK = re.compile(rb"[\x0b\x0c\x1c-\x1e]|\xc2\x85|\xe2\x80[\xa8\xa9]")
+# What str.splitlines() also splits at (each found with a fast substring search: one regular
+# expression of them all scans ten times slower).
+_OTHER_BREAKS = (
+    b"\x0b",
+    b"\x0c",
+    b"\x1c",
+    b"\x1d",
+    b"\x1e",
+    b"\xc2\x85",
+    b"\xe2\x80\xa8",
+    b"\xe2\x80\xa9",
+)
 
 
-def _plain_breaks(data: bytes | memoryview) -> bool:
+def _plain_breaks(data: bytes) -> bool:
     """Whether every line ends with ``\n`` or ``\r\n`` (what str.splitlines also splits at)."""
-    if data.count(b"\r") != data.count(b"\r\n"):
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return False
-    return _OTHER_BREAK.search(data) is None
+    return not any(b in data for b in _OTHER_BREAKS)
 
 
 def _starts(data: bytes, lo: int, hi: int, indent: int) -> array[int]:
@@ -338,6 +350,20 @@ def _key_at(data: bytes, offset: int, indent: int) -> str:
     return key if key is not None else ""
 
 
+# A key line as mnkbib writes it: a plain key of these characters, a colon, the line's end.
+# parse_key gives exactly the key's text for these; other lines go through parse_key.
+_SIMPLE_KEY = re.compile(rb"([A-Za-z0-9_][A-Za-z0-9_.+/-]*):\r?\n")
+
+
+def _keys_at(data: bytes, offsets: Iterable[int], indent: int) -> list[str]:
+    match = _SIMPLE_KEY.match
+    keys = []
+    for off in offsets:
+        m = match(data, off + indent)
+        keys.append(m.group(1).decode("ascii") if m else _key_at(data, off, indent))
+    return keys
+
+
 def _runs(
     data: bytes, offsets: array[int], end: int, lo: int, hi: int
 ) -> tuple[list[int], list[bytes], list[int]]:
@@ -372,7 +398,7 @@ def build_map(data: bytes) -> FileMap | None:
     n = len(offsets)
     end = blocks.section_off
     try:
-        keys = [_key_at(data, off, blocks.indent) for off in offsets]
+        keys = _keys_at(data, offsets, blocks.indent)
     except UnicodeDecodeError:
         return None
     ends = [*offsets[1:], end] if n else []
@@ -465,7 +491,7 @@ def diff(old: FileMap, data: bytes, changed: tuple[int, int] | None = None) -> P
         return None
     ends = [*mid[1:], me] if mid else []
     try:
-        mid_keys = [_key_at(data, off, b.indent) for off in mid]
+        mid_keys = _keys_at(data, mid, b.indent)
     except UnicodeDecodeError:
         return None
     mid_blob = b"".join(block_digest(view[s:e]) for s, e in zip(mid, ends, strict=True))
