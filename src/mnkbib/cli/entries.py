@@ -337,9 +337,9 @@ def rm(obj: Any, keys: tuple[str, ...], yes: bool) -> None:
     from mnkbib.keys import label
 
     store = obj.store()
-    library = store.read()
-    entries = [library.get(k) for k in keys]
     if not yes and sys.stdin.isatty():
+        library = store.read()
+        entries = [library.get(k) for k in keys]
         for e in entries:
             info(f"  {e.key}  {label(e)}")
         if not click.confirm(
