@@ -359,11 +359,15 @@ def test_the_json_column_is_what_json_dumps_gives(text: str) -> None:
         assert b"".join(json_array([json_item(e) for e in chosen])) == expected.encode()
 
 
+@pytest.mark.parametrize("scan_limit", [0, 100], ids=["mapping", "scans"])
 @pytest.mark.parametrize("mode", ["skip", "merge", "rename"])
 def test_duplicates_found_through_the_index_are_those_found_in_the_entries(
-    lib: Path, text: str, mode: str
+    lib: Path, text: str, mode: str, scan_limit: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from mnkbib.dedupe import DuplicateIndex
     from mnkbib.importer import plan_import
+
+    monkeypatch.setattr(DuplicateIndex, "SCAN_LIMIT", scan_limit)
     from mnkbib.library import Library
     from mnkbib.store import parse_library
 
@@ -379,6 +383,8 @@ def test_duplicates_found_through_the_index_are_those_found_in_the_entries(
     by_rows = Store(lib).read()
     assert by_rows.overview() and all(isinstance(r, query.Row) for r in by_rows.overview())
     by_entries = Library(parse_library(text, "t").entries)
+    monkeypatch.setattr(DuplicateIndex, "SCAN_LIMIT", 0)  # the reference: one mapping
     expected = plan_import(by_entries, candidates, mode).steps  # type: ignore[arg-type]
+    monkeypatch.setattr(DuplicateIndex, "SCAN_LIMIT", scan_limit)
     assert plan_import(by_rows, candidates, mode).steps == expected  # type: ignore[arg-type]
     assert mode == "rename" or mode in {s.action for s in expected}

@@ -12,6 +12,7 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from mnkbib.model import Entry
@@ -88,33 +89,74 @@ def _keys(entry: Entry | Row) -> list[tuple[str, str]]:
 
 class DuplicateIndex:
     """An index of entries by DOI, ISBN, URL and title+year+first author. It holds what
-    it was given: entries, or :class:`mnkbib.query.Row` s that stand for them."""
+    it was given: entries, or :class:`mnkbib.query.Row` s that stand for them. The first
+    entry given with a key wins; entries added later come after all of them.
+
+    The mapping from keys is made on the SCAN_LIMIT-th lookup: until then each lookup
+    scans the entries' keys (adding one entry to a library of 100,000 looks up a handful
+    of keys: a scan takes milliseconds, the mapping a few hundred)."""
+
+    SCAN_LIMIT = 8
 
     def __init__(self, entries: Iterable[Entry | Row] = ()) -> None:
         items = list(entries)
-        # The first entry of a key wins: pairs in reverse order, so that dict() keeps it.
         if items and all(isinstance(e, Row) for e in items):
             ids = items[0]._table.ids  # Rows of one table: read its column directly
-            pairs = [(key, row) for row in reversed(items) for key in ids[row]]
+            self._ids: list[Any] = [ids[row] for row in items] if len(items) != len(ids) else ids
         else:
-            pairs = [(key, e) for e in reversed(items) for key in _keys(e)]
-        self._by: dict[tuple[str, str], Entry | Row] = dict(pairs)
+            self._ids = [_keys(e) for e in items]
+        self._items = items
+        self._by: dict[tuple[str, str], Entry | Row] | None = None
+        self._added: dict[tuple[str, str], Entry | Row] = {}
+        self._lookups = 0
+
+    def _mapping(self) -> dict[tuple[str, str], Entry | Row]:
+        if self._by is None:
+            # First entry wins: the pairs in reverse order, so that dict() keeps it.
+            items, ids = self._items, self._ids
+            self._by = dict(
+                [(key, items[i]) for i in range(len(items) - 1, -1, -1) for key in ids[i]]
+            )
+        return self._by
+
+    def _lookup(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Entry | Row]:
+        """The entry of each of ``keys`` that has one."""
+        self._lookups += 1
+        if self._by is not None or self._lookups > self.SCAN_LIMIT:
+            by = self._mapping()
+            found = {k: by[k] for k in keys if k in by}
+        else:
+            wanted = set(keys)
+            found = {}
+            for i, ids in enumerate(self._ids):
+                if not wanted.isdisjoint(ids):
+                    for k in ids:
+                        if k in wanted and k not in found:
+                            found[k] = self._items[i]
+        for k in keys:
+            if k not in found and k in self._added:
+                found[k] = self._added[k]
+        return found
 
     def add(self, entry: Entry | Row) -> None:
         for key in _keys(entry):
-            self._by.setdefault(key, entry)
+            self._added.setdefault(key, entry)
 
     def find_identifier(self, kind: str, value: str) -> Entry | Row | None:
         """The indexed entry with this DOI, ISBN or URL (``kind``: doi, isbn, url)."""
         normalize = _NORMALIZERS.get(kind)
-        return self._by.get((kind, normalize(value))) if normalize else None
+        if normalize is None:
+            return None
+        key = (kind, normalize(value))
+        return self._lookup([key]).get(key)
 
     def find(self, entry: Entry) -> tuple[Entry | Row, str] | None:
         """The first indexed entry that ``entry`` duplicates, and why."""
-        for key in _keys(entry):
-            found = self._by.get(key)
-            if found is not None:
-                return found, _REASONS[key[0]]
+        keys = _keys(entry)
+        found = self._lookup(keys)
+        for key in keys:
+            if key in found:
+                return found[key], _REASONS[key[0]]
         return None
 
 
