@@ -388,3 +388,23 @@ def test_duplicates_found_through_the_index_are_those_found_in_the_entries(
     monkeypatch.setattr(DuplicateIndex, "SCAN_LIMIT", scan_limit)
     assert plan_import(by_rows, candidates, mode).steps == expected  # type: ignore[arg-type]
     assert mode == "rename" or mode in {s.action for s in expected}
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values, st.integers(min_value=0, max_value=3))
+def test_pretty_json_is_json_dumps_indented(value: Any, level: int) -> None:
+    import json
+
+    from mnkbib.listindex import pretty_json
+
+    expected = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
+    assert pretty_json(value, level) == expected
