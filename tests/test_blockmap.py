@@ -153,3 +153,11 @@ def test_block_end_is_where_scan_ends_a_block(blocks: list[list[str]], newline: 
     spans = split.spans()
     for (start, limit), blk in zip(spans, layout.blocks, strict=True):
         assert block_end(data, start, limit, split.indent) == line_starts[blk.end]
+
+
+def test_same_bytes_compares_maps_without_the_file() -> None:
+    data = text_of(library([["    title: A"], ["    title: B"]] * 300))
+    one, two = build_map(data), build_map(data)
+    assert one is not None and two is not None and one.same_bytes(two)
+    changed = build_map(data.replace(b"title: B", b"title: C", 1))
+    assert changed is not None and not one.same_bytes(changed)

@@ -283,6 +283,19 @@ class FileMap:
     def _at(self, i: int) -> int:
         return self.blocks.offsets[i] if i < len(self.keys) else self.blocks.section_off
 
+    def same_bytes(self, other: FileMap) -> bool:
+        """Whether both maps were made of the same bytes (same size, header, footer and
+        runs with the same hashes): no need to hash the file again."""
+        a, b = self.blocks, other.blocks
+        return (
+            self.size == other.size
+            and self.bounds == other.bounds
+            and self.hashes == other.hashes
+            and a.head == b.head
+            and a.tail == b.tail
+            and a.offsets == b.offsets
+        )
+
     def matches(self, data: bytes) -> bool:
         """Whether ``data`` are exactly the bytes this map was made of: the same size,
         header and footer, and every run of blocks with the same SHA-256."""

@@ -853,17 +853,19 @@ def cached_index(
     parse: Callable[[str, str], Snapshot],
     build: Callable[[Entry], tuple[Any, ...]],
     names: tuple[str, ...],
+    snapshot: Snapshot | None = None,
 ) -> Index:
     """``build(entry)`` for every entry of the library at ``path``, as columns ``names``:
     from the index when it was built for exactly these bytes (the same SHA-256 test as the
     rest of the cache, on the bytes read once); after a change, the index patched (only
     blocks with new bytes are parsed and built); else built from the library (cached or
-    parsed), reusing the rows of blocks whose text is unchanged, and saved."""
+    parsed), reusing the rows of blocks whose text is unchanged, and saved. ``snapshot``:
+    the library as just read (with its bytes and map), so as not to read it again."""
     with _quiet_gc():
         from mnkbib.store import read_text
 
         try:
-            data = path.read_bytes()
+            data = snapshot.data if snapshot is not None and snapshot.data else path.read_bytes()
         except OSError:
             snap = parse(read_text(path), source)  # read_text raises the right error
             rows = [build(e) for e in snap.entries.values()]
@@ -876,6 +878,10 @@ def cached_index(
 
         old = load_index(path)
         if old is not None and old.names == set(names):
+            known = snapshot.fmap if snapshot is not None else None
+            if known is not None and old.map is not None and old.map.same_bytes(known):
+                old.fallback = fallback
+                return old
             patched = _patched_index(old, data, source, build, names)
             if patched is not None:
                 patched.fallback = fallback

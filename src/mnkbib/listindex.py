@@ -20,7 +20,7 @@ from mnkbib.model import Entry
 if TYPE_CHECKING:
     from mnkbib.cache import Index
     from mnkbib.query import Row
-    from mnkbib.store import Store
+    from mnkbib.store import Snapshot, Store
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
@@ -105,8 +105,9 @@ def json_array(items: list[bytes]) -> Iterator[bytes]:
     yield b"\n]"
 
 
-def library_index(store: Store) -> Index:
-    """The index of the store's library (built or brought up to date as needed)."""
+def library_index(store: Store, snapshot: Snapshot | None = None) -> Index:
+    """The index of the store's library (built or brought up to date as needed);
+    ``snapshot``: the library as just read, if it was."""
     from mnkbib.cache import cached_index
     from mnkbib.dedupe import identity_keys
     from mnkbib.query import Row, row_values
@@ -136,12 +137,12 @@ def library_index(store: Store) -> Index:
             tuple(identity_keys(entry)),
         )
 
-    return cached_index(store.path, store.source, parse_library, build, Row.FIELDS)
+    return cached_index(store.path, store.source, parse_library, build, Row.FIELDS, snapshot)
 
 
-def rows(store: Store) -> list[Row]:
+def rows(store: Store, snapshot: Snapshot | None = None) -> list[Row]:
     """Every entry of the library as a Row, from the index."""
     from mnkbib.query import Table
 
-    index = library_index(store)
+    index = library_index(store, snapshot)
     return Table(index.column, index.size).rows()

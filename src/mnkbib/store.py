@@ -434,7 +434,7 @@ class Store:
         def rows() -> list[Any]:
             from mnkbib.listindex import rows
 
-            return rows(self)
+            return rows(self, snap)
 
         return Library(snap.entries, rows=rows)
 
