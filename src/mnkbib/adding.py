@@ -8,6 +8,7 @@ what a source gives.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,11 +172,13 @@ def _from_stdin(req: AddRequest, library: Library | None) -> Built:
     return Built(entries, [])
 
 
-def build_entries(req: AddRequest, library: Library | None) -> Built:
-    """The entries ``mnkbib add`` would add (keys still to be assigned)."""
+def build_entries(req: AddRequest, library: Callable[[], Library | None]) -> Built:
+    """The entries ``mnkbib add`` would add (keys still to be assigned). ``library()``
+    reads the library, if there is one: called only when needed (a new work given by
+    its fields needs nothing from a library of 100,000 entries)."""
     options = _option_raw(req.options, req.extra)
     if req.sources == ["-"]:
-        built = _from_stdin(req, library)
+        built = _from_stdin(req, library())
         if options:
             built.entries = [_overlay(e, options) for e in built.entries]
         return built
@@ -201,12 +204,13 @@ def build_entries(req: AddRequest, library: Library | None) -> Built:
                     f"{text!r} is not a short label (Dierkes & MENDEE 2018, The Diplomat), "
                     "a reference line or an identifier (DOI, ISBN, arXiv, URL)"
                 )
-            base = entry_from_label(label, people_index(library or ()))
+            base = entry_from_label(label, people_index(library() or ()))
     raw = {**base, **_names_from_strings(options)}
     if "title" not in raw:
         raise UsageError("a title is needed: give --title (or a reference line with a title)")
     if "type" not in raw:
-        known = library.overview() if library is not None else []
+        current = library()
+        known = current.overview() if current is not None else []
         raw["type"] = guess_type(raw.get("container"), known, "article-journal")
         notes.append(f"type not given; using {raw['type']} (change with `mnkbib set KEY type=…`)")
     entry = entry_from_raw(req.key or "", raw, "new entry")
@@ -218,7 +222,7 @@ class _NotIdentifier(Exception):
 
 
 def _from_identifiers_checked(
-    sources: list[str], options: dict[str, Any], library: Library | None
+    sources: list[str], options: dict[str, Any], library: Callable[[], Library | None]
 ) -> Built:
     from mnkbib.fetch import classify
 
@@ -227,7 +231,7 @@ def _from_identifiers_checked(
             classify(text)
         except UsageError:
             raise _NotIdentifier from None
-    built = _from_identifiers(sources, library)
+    built = _from_identifiers(sources, library())
     if options:
         built.entries = [_overlay(e, options) for e in built.entries]
     return built

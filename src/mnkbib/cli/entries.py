@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from typing import Any
 
@@ -107,18 +108,19 @@ def add(obj: Any, sources: tuple[str, ...], **opts: Any) -> None:
             info(note)
     if not sources and not opts.get("title") and sys.stdin.isatty() and sys.stdout.isatty():
         _prompt_missing(request)
-    library = store.read() if store.path.exists() else None
+    # Read when first needed: adding a work given by its fields needs nothing from it.
+    library = functools.cache(lambda: store.read() if store.path.exists() else None)
     built = build_entries(request, library)
     if opts["key"]:  # the one new entry gets exactly this key, or the command fails
         built.entries = [e.renamed(opts["key"]) for e in built.entries]
-        if library is not None and opts["key"] in library:
+        if built.fetched and (current := library()) is not None and opts["key"] in current:
             raise ConflictError(f"an entry with key {opts['key']!r} exists already")
     for note in built.notes:
         info(note)
     from mnkbib.editing import entry_to_text
 
     if opts["dry_run"] or built.fetched:
-        built.entries = _with_proposed_keys(built.entries, library)
+        built.entries = _with_proposed_keys(built.entries, library())
     if opts["dry_run"]:
         for entry in built.entries:
             emit(entry_to_text(entry))
