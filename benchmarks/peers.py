@@ -29,7 +29,8 @@ PEERS = Path(__file__).resolve().parent / "peers"
 
 def peer_env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+    names = ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
+    for name in (*names, "PYTHONDONTWRITEBYTECODE"):  # every tool runs with its .pyc files
         env.pop(name, None)
     env.update({"HOME": str(home), "NO_COLOR": "1", "EDITOR": "true", "VISUAL": "true"})
     return env
@@ -80,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[str, str, str, float | None]] = []
     # mnkbib, warm, for the ratio.
     env = dict(os.environ, XDG_CACHE_HOME=str(OUT / "cache-peers"), NO_COLOR="1")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     cmd = [*mnkbib_command(), "-l", str(library), "list"]
     run_once(cmd, env, 3600)
     times = [run_once(cmd, env, 3600)[0] for _ in range(args.repeat)]

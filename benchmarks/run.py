@@ -92,10 +92,12 @@ class Bench:
             {
                 "XDG_CACHE_HOME": str(self.cache_home),
                 "NO_COLOR": "1",
-                "PYTHONDONTWRITEBYTECODE": "0",
             }
         )
         self.env.pop("MNKBIB_FORCE_TTY", None)
+        # Any non-empty value (even "0") stops Python from caching compiled modules: every
+        # command would then compile mnkbib's modules again, as no installed copy does.
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
         self.cmd = mnkbib_command()
 
     def clear_cache(self) -> None:
