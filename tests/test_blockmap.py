@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mnkbib import blockmap
-from mnkbib.blockmap import FileMap, block_end, build_map, diff, split_blocks
+from mnkbib.blockmap import FileMap, block_end, build_map, diff, diff_maps, split_blocks
 from mnkbib.document import scan
 
 ENTRY_LINES = [
@@ -161,3 +161,38 @@ def test_same_bytes_compares_maps_without_the_file() -> None:
     assert one is not None and two is not None and one.same_bytes(two)
     changed = build_map(data.replace(b"title: B", b"title: C", 1))
     assert changed is not None and not one.same_bytes(changed)
+
+
+@settings(max_examples=300, deadline=None)
+@given(blocks_strategy, st.data(), st.integers(min_value=1, max_value=8))
+def test_diff_of_two_maps_keeps_only_equal_blocks(
+    blocks: list[list[str]], data: st.DataObject, run: int
+) -> None:
+    blockmap.CHUNK = run
+    try:
+        lines = library(blocks)
+        old = build_map(text_of(lines))
+        assert old is not None
+        new_lines = list(lines)
+        for _ in range(data.draw(st.integers(min_value=0, max_value=3))):
+            at = data.draw(st.integers(min_value=2, max_value=len(new_lines)))
+            if data.draw(st.booleans()):
+                new_lines.insert(at, data.draw(st.sampled_from(EDIT_LINES)))
+            elif at < len(new_lines):
+                del new_lines[at]
+        new_data = text_of(new_lines)
+        new = build_map(new_data)
+        patch = diff_maps(old, new) if new is not None else None
+        if patch is None:
+            return
+        assert patch.map is new
+        # the kept blocks are the same blocks, at the start and at the end
+        assert old.digests[: patch.head] == new.digests[: patch.head]
+        if patch.tail:
+            assert old.digests[-patch.tail :] == new.digests[-patch.tail :]
+            assert old.keys[-patch.tail :] == new.keys[-patch.tail :]
+        assert patch.apply(old.digests, new.digests[patch.middle.start : patch.middle.stop]) == (
+            new.digests
+        )
+    finally:
+        blockmap.CHUNK = 256

@@ -444,6 +444,34 @@ class Patch:
         return old[: self.head] + middle + old[self.old_size - self.tail :]
 
 
+def diff_maps(old: FileMap, new: FileMap) -> Patch | None:
+    """The patch from ``old`` to ``new``, both maps of files read before, found from the
+    maps alone: runs with the same hash and number of blocks, from the start and from the
+    end, are the same blocks. None when the header, footer or indentation differ."""
+    a, b = old.blocks, new.blocks
+    if a.head != b.head or a.tail != b.tail or a.indent != b.indent:
+        return None
+    ob, nb, oh, nh = old.bounds, new.bounds, old.hashes, new.hashes
+    n_old, n_new = len(old), len(new)
+    j = 0  # equal runs from the start: ob[j] == nb[j] throughout
+    while j < len(oh) and j < len(nh) and ob[j + 1] == nb[j + 1] and oh[j] == nh[j]:
+        j += 1
+    head = ob[j] if j < len(ob) else n_old
+    ko, kn = len(oh) - 1, len(nh) - 1  # equal runs from the end
+    while (
+        ko >= j
+        and kn >= j
+        and n_old - ob[ko + 1] == n_new - nb[kn + 1]
+        and ob[ko + 1] - ob[ko] == nb[kn + 1] - nb[kn]
+        and oh[ko] == nh[kn]
+    ):
+        ko, kn = ko - 1, kn - 1
+    tail = n_old - ob[ko + 1]
+    if head + tail > min(n_old, n_new):
+        return None
+    return Patch(head, tail, n_old, new)
+
+
 def diff(old: FileMap, data: bytes, changed: tuple[int, int] | None = None) -> Patch | None:
     """``old`` brought up to the bytes ``data``: a patch with an empty middle and ``map``
     ``old`` itself when nothing changed; None when the change cannot be found by keeping

@@ -58,7 +58,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mnkbib.blockmap import DIGEST_SIZE, Blocks, FileMap, Patch, build_map, diff
+from mnkbib.blockmap import DIGEST_SIZE, Blocks, FileMap, Patch, build_map, diff, diff_maps
 
 if TYPE_CHECKING:
     from mnkbib.document import Layout
@@ -879,10 +879,13 @@ def cached_index(
         old = load_index(path)
         if old is not None and old.names == set(names):
             known = snapshot.fmap if snapshot is not None else None
-            if known is not None and old.map is not None and old.map.same_bytes(known):
-                old.fallback = fallback
-                return old
-            patched = _patched_index(old, data, source, build, names)
+            patch = None
+            if known is not None and old.map is not None:
+                if old.map.same_bytes(known):
+                    old.fallback = fallback
+                    return old
+                patch = diff_maps(old.map, known)  # nothing to hash: both maps are known
+            patched = _patched_index(old, data, source, build, names, patch)
             if patched is not None:
                 patched.fallback = fallback
                 if patched.cut > INDEX_SAVE_SHARE * patched.size:
@@ -897,12 +900,14 @@ def _patched_index(
     source: str,
     build: Callable[[Entry], tuple[Any, ...]],
     names: tuple[str, ...],
+    patch: Patch | None = None,
 ) -> Index | None:
     """``old`` for the file's bytes: itself when they are the bytes it was built for;
     else rows of blocks with unchanged bytes are kept (by position, or by digest within
-    the changed region) and only new blocks are parsed."""
+    the changed region) and only new blocks are parsed. ``patch``: the change, if known."""
     assert old.map is not None
-    patch = diff(old.map, data)
+    if patch is None:
+        patch = diff(old.map, data)
     if patch is None:
         return None
     if patch.map is old.map:

@@ -100,8 +100,9 @@ class DuplicateIndex:
 
     def __init__(self, entries: Iterable[Entry | Row] = ()) -> None:
         items = list(entries)
-        if items and all(isinstance(e, Row) for e in items):
-            ids = items[0]._table.ids  # Rows of one table: read its column directly
+        # Library.overview() gives Rows of one table, or entries: never a mixture.
+        if items and isinstance(items[0], Row) and isinstance(items[-1], Row):
+            ids = items[0]._table.ids  # read the table's column directly
             self._ids: list[Any] = [ids[row] for row in items] if len(items) != len(ids) else ids
         else:
             self._ids = [_keys(e) for e in items]
