@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No per-example deadline: a busy CI machine makes timings noisy, and speed is measured by
+# the benchmarks, never by the tests.
+settings.register_profile("mnkbib", deadline=None)
+settings.load_profile("mnkbib")
 
 SAMPLE_LIBRARY = """\
 # mnkbib library — plain YAML: one entry per citation key.
