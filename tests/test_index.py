@@ -408,3 +408,25 @@ def test_pretty_json_is_json_dumps_indented(value: Any, level: int) -> None:
 
     expected = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
     assert pretty_json(value, level) == expected
+
+
+def test_each_group_of_columns_is_built_when_first_read(lib: Path) -> None:
+    run(lib, "list")
+    assert cache.index_file(lib).exists()
+    assert not cache.index_file(lib, "json").exists()
+    assert not cache.index_file(lib, "ids").exists()
+    assert run(lib, "list", "--json") == full(lib, "list", "--json")
+    assert cache.index_file(lib, "json").exists()
+    assert not cache.index_file(lib, "ids").exists()
+
+
+def test_a_listing_never_mixes_two_versions_of_the_file(lib: Path) -> None:
+    from mnkbib.errors import StoreError
+    from mnkbib.listindex import rows
+
+    run(lib, "list")
+    listed = rows(Store(lib))
+    assert listed[0].key  # the listing index is read
+    lib.write_text(lib.read_text(encoding="utf-8").replace("title:", "title: x", 1), "utf-8")
+    with pytest.raises(StoreError, match="changed while it was read"):
+        listed[0].json  # noqa: B018 - the JSON group is read now: for the old bytes

@@ -56,9 +56,10 @@ import tempfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mnkbib.blockmap import DIGEST_SIZE, Blocks, FileMap, Patch, build_map, diff, diff_maps
+from mnkbib.errors import StoreError
 
 if TYPE_CHECKING:
     from mnkbib.document import Layout
@@ -94,9 +95,10 @@ def cache_files(path: Path) -> tuple[Path, Path]:
     return stem.with_suffix(".base"), stem.with_suffix(".head")
 
 
-def index_file(path: Path) -> Path:
-    """The listing index of ``path``'s library (see :func:`cached_index`)."""
-    return cache_files(path)[0].with_suffix(".index")
+def index_file(path: Path, kind: str = "index") -> Path:
+    """An index of ``path``'s library (see :func:`cached_index`): ``NAME.index`` for the
+    listing, ``NAME.KIND`` for other groups of columns."""
+    return cache_files(path)[0].with_suffix("." + kind)
 
 
 _FINGERPRINT: str | None = None
@@ -726,6 +728,13 @@ class Index:
         self._derive = derive
         self.cut = 0  # blocks a patched index cut again: how far it drifted from its file
 
+    # As a Known (for another group's index): the map of the bytes this index is for.
+    data: bytes | None = None
+
+    @property
+    def fmap(self) -> FileMap | None:
+        return self.map
+
     def column(self, name: str) -> list[Any]:
         column = self._columns.get(name)
         if column is None:
@@ -781,11 +790,11 @@ class Index:
         self.close()
 
 
-def load_index(path: Path) -> Index | None:
+def load_index(path: Path, kind: str = "index") -> Index | None:
     """The index of ``path``'s library (not yet checked against the file), or None when
     missing, damaged, foreign or old. Only its header and map are read here."""
     try:
-        handle = open(index_file(path), "rb")  # noqa: SIM115 - the Index keeps it open
+        handle = open(index_file(path, kind), "rb")  # noqa: SIM115 - the Index keeps it open
     except Exception:
         return None
     try:
@@ -795,7 +804,7 @@ def load_index(path: Path) -> Index | None:
         header = json.loads(handle.read(length))
         if (
             not isinstance(header, dict)
-            or header.get("kind") != "index"
+            or header.get("kind") != kind
             or header.get("fingerprint") != index_fingerprint()
         ):
             raise ValueError
@@ -820,7 +829,7 @@ def load_index(path: Path) -> Index | None:
         return None
 
 
-def save_index(path: Path, index: Index) -> None:
+def save_index(path: Path, index: Index, kind: str = "index") -> None:
     if index.map is None:
         return
     try:
@@ -835,16 +844,26 @@ def save_index(path: Path, index: Index) -> None:
         meta = _dumps((index.map.payload(), index.size, table))
         header = json.dumps(
             {
-                "kind": "index",
+                "kind": kind,
                 "fingerprint": index_fingerprint(),
                 "crc": zlib.crc32(meta),
                 "size": len(meta),
             }
         ).encode()
         data = MAGIC + struct.pack("<I", len(header)) + header + meta + b"".join(blobs)
-        _write(index_file(path), data)
+        _write(index_file(path, kind), data)
     except Exception:
         return
+
+
+class Known(Protocol):
+    """What is known of a library file already read: its map, and maybe its bytes."""
+
+    @property
+    def data(self) -> bytes | None: ...
+
+    @property
+    def fmap(self) -> FileMap | None: ...
 
 
 def cached_index(
@@ -853,45 +872,70 @@ def cached_index(
     parse: Callable[[str, str], Snapshot],
     build: Callable[[Entry], tuple[Any, ...]],
     names: tuple[str, ...],
-    snapshot: Snapshot | None = None,
+    known: Known | None = None,
+    kind: str = "index",
 ) -> Index:
     """``build(entry)`` for every entry of the library at ``path``, as columns ``names``:
     from the index when it was built for exactly these bytes (the same SHA-256 test as the
     rest of the cache, on the bytes read once); after a change, the index patched (only
     blocks with new bytes are parsed and built); else built from the library (cached or
-    parsed), reusing the rows of blocks whose text is unchanged, and saved. ``snapshot``:
-    the library as just read (with its bytes and map), so as not to read it again."""
+    parsed), reusing the rows of blocks whose text is unchanged, and saved.
+
+    ``known``: the file as already read (a snapshot, or another index's map): the index
+    must then be of exactly those bytes, and when its map is theirs, the file is not read
+    again. ``kind``: which index (each group of columns is a file of its own, built when
+    first asked for)."""
     with _quiet_gc():
         from mnkbib.store import read_text
 
+        fmap = known.fmap if known is not None else None
+        cell: list[bytes] = []
+
+        def read() -> bytes:
+            """The file's bytes: those known, or read now (and then they must be those
+            of ``fmap``: a listing never mixes two versions of the file)."""
+            if not cell:
+                if known is not None and known.data is not None:
+                    cell.append(known.data)
+                else:
+                    data = path.read_bytes()
+                    if fmap is not None and not fmap.matches(data):
+                        raise StoreError(
+                            f"{source}: the library changed while it was read; run the "
+                            "command again"
+                        )
+                    cell.append(data)
+            return cell[0]
+
+        def fallback() -> dict[str, list[Any]]:
+            with _quiet_gc():
+                new = _build_index(path, read(), source, parse, build, names, None, kind)
+                return {n: new.column(n) for n in names}
+
+        old = load_index(path, kind)
+        if old is not None and (old.names != set(names) or old.map is None):
+            old.close()
+            old = None
+        old_map = old.map if old is not None else None
+        if old is not None and old_map is not None and fmap and old_map.same_bytes(fmap):
+            old.fallback = fallback
+            return old
         try:
-            data = snapshot.data if snapshot is not None and snapshot.data else path.read_bytes()
+            data = read()
         except OSError:
             snap = parse(read_text(path), source)  # read_text raises the right error
             rows = [build(e) for e in snap.entries.values()]
             return Index(None, len(rows), set(names), columns=_columns(rows, names))
-
-        def fallback() -> dict[str, list[Any]]:
-            with _quiet_gc():
-                new = _build_index(path, data, source, parse, build, names, None)
-                return {n: new.column(n) for n in names}
-
-        old = load_index(path)
-        if old is not None and old.names == set(names):
-            known = snapshot.fmap if snapshot is not None else None
-            patch = None
-            if known is not None and old.map is not None:
-                if old.map.same_bytes(known):
-                    old.fallback = fallback
-                    return old
-                patch = diff_maps(old.map, known)  # nothing to hash: both maps are known
+        if old is not None and old.map is not None:
+            # With the new map known, the two maps are compared: nothing to hash.
+            patch = diff_maps(old.map, fmap) if fmap is not None else None
             patched = _patched_index(old, data, source, build, names, patch)
             if patched is not None:
                 patched.fallback = fallback
                 if patched.cut > INDEX_SAVE_SHARE * patched.size:
-                    save_index(path, patched)
+                    save_index(path, patched, kind)
                 return patched
-        return _build_index(path, data, source, parse, build, names, old)
+        return _build_index(path, data, source, parse, build, names, old, kind)
 
 
 def _patched_index(
@@ -945,6 +989,7 @@ def _build_index(
     build: Callable[[Entry], tuple[Any, ...]],
     names: tuple[str, ...],
     old: Index | None,
+    kind: str = "index",
 ) -> Index:
     snap = _parse_bytes(path, data, source, parse)
     entries = list(snap.entries.values())
@@ -966,7 +1011,7 @@ def _build_index(
         rows = [build(e) for e in entries]
     cacheable = fmap if fmap is not None and len(fmap) == len(rows) else None
     index = Index(cacheable, len(rows), set(names), columns=_columns(rows, names))
-    save_index(path, index)
+    save_index(path, index, kind)
     return index
 
 

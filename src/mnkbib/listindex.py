@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from mnkbib.model import Entry
 
 if TYPE_CHECKING:
-    from mnkbib.cache import Index
+    from mnkbib.cache import Index, Known
     from mnkbib.query import Row
     from mnkbib.store import Snapshot, Store
 
@@ -105,14 +105,37 @@ def json_array(items: list[bytes]) -> Iterator[bytes]:
     yield b"\n]"
 
 
-def library_index(store: Store, snapshot: Snapshot | None = None) -> Index:
-    """The index of the store's library (built or brought up to date as needed);
-    ``snapshot``: the library as just read, if it was."""
-    from mnkbib.cache import cached_index
-    from mnkbib.dedupe import identity_keys
-    from mnkbib.query import Row, row_values
-    from mnkbib.store import parse_library
+# The columns by who reads them: each group is an index file of its own, built the first
+# time one of its columns is asked for (a listing needs no JSON; only ``add`` reads "ids").
+GROUPS: dict[str, tuple[str, ...]] = {
+    "index": (
+        "key",
+        "type",
+        "year",
+        "tags",
+        "language",
+        "container",
+        "hay",
+        "people",
+        "date_key",
+        "author_sort",
+        "title_fold",
+        "line",
+    ),
+    "json": ("json",),
+    "ids": ("ids",),
+}
 
+
+def _builder(kind: str) -> Callable[[Entry], tuple[Any, ...]]:
+    """The function that gives one entry's values of the columns of group ``kind``."""
+    from mnkbib.dedupe import identity_keys
+    from mnkbib.query import row_values
+
+    if kind == "json":
+        return lambda entry: (json_item(entry),)
+    if kind == "ids":
+        return lambda entry: (tuple(identity_keys(entry)),)
     shared: dict[Any, Any] = {}
     share = shared.setdefault  # equal values as one object: a smaller, faster index
 
@@ -133,16 +156,36 @@ def library_index(store: Store, snapshot: Snapshot | None = None) -> Index:
             share(author, author),
             title,
             output_line(entry),
-            json_item(entry),
-            tuple(identity_keys(entry)),
         )
 
-    return cached_index(store.path, store.source, parse_library, build, Row.FIELDS, snapshot)
+    return build
+
+
+def library_index(store: Store, known: Known | None = None, kind: str = "index") -> Index:
+    """An index of the store's library (built or brought up to date as needed);
+    ``known``: the library as already read, if it was."""
+    from mnkbib.cache import cached_index
+    from mnkbib.store import parse_library
+
+    return cached_index(
+        store.path, store.source, parse_library, _builder(kind), GROUPS[kind], known, kind
+    )
 
 
 def rows(store: Store, snapshot: Snapshot | None = None) -> list[Row]:
-    """Every entry of the library as a Row, from the index."""
+    """Every entry of the library as a Row, from the indexes. The listing index is read
+    now; another group's index when one of its columns is first asked for, and then for
+    exactly the bytes the listing index was read for."""
     from mnkbib.query import Table
 
-    index = library_index(store, snapshot)
-    return Table(index.column, index.size).rows()
+    first = library_index(store, snapshot)
+    indexes = {"index": first}
+    group = {name: kind for kind, names in GROUPS.items() for name in names}
+
+    def column(name: str) -> list[Any]:
+        kind = group[name]
+        if kind not in indexes:
+            indexes[kind] = library_index(store, snapshot or first, kind)
+        return indexes[kind].column(name)
+
+    return Table(column, first.size).rows()
