@@ -889,28 +889,31 @@ def cached_index(
         from mnkbib.store import read_text
 
         fmap = known.fmap if known is not None else None
-        cell: list[bytes] = []
 
-        def read() -> bytes:
-            """The file's bytes: those known, or read now (and then they must be those
-            of ``fmap``: a listing never mixes two versions of the file)."""
-            if not cell:
-                if known is not None and known.data is not None:
-                    cell.append(known.data)
-                else:
-                    data = path.read_bytes()
-                    if fmap is not None and not fmap.matches(data):
-                        raise StoreError(
-                            f"{source}: the library changed while it was read; run the "
-                            "command again"
-                        )
-                    cell.append(data)
-            return cell[0]
+        def read(of: FileMap | None) -> bytes:
+            """The file's bytes: those known, or read now; then they must be those of
+            ``of`` (a listing never mixes two versions of the file)."""
+            if known is not None and known.data is not None:
+                return known.data
+            data = path.read_bytes()
+            if of is not None and not of.matches(data):
+                raise StoreError(
+                    f"{source}: the library changed while it was read; run the command again"
+                )
+            return data
 
-        def fallback() -> dict[str, list[Any]]:
-            with _quiet_gc():
-                new = _build_index(path, read(), source, parse, build, names, None, kind)
-                return {n: new.column(n) for n in names}
+        def give(index: Index) -> Index:
+            """``index``, able to rebuild a damaged column (for the bytes it is of: the
+            file is read again then, rather than kept in memory all along)."""
+
+            def fallback() -> dict[str, list[Any]]:
+                with _quiet_gc():
+                    data = read(index.map)
+                    new = _build_index(path, data, source, parse, build, names, None, kind)
+                    return {n: new.column(n) for n in names}
+
+            index.fallback = fallback
+            return index
 
         old = load_index(path, kind)
         if old is not None and (old.names != set(names) or old.map is None):
@@ -918,10 +921,9 @@ def cached_index(
             old = None
         old_map = old.map if old is not None else None
         if old is not None and old_map is not None and fmap and old_map.same_bytes(fmap):
-            old.fallback = fallback
-            return old
+            return give(old)
         try:
-            data = read()
+            data = read(fmap)
         except OSError:
             snap = parse(read_text(path), source)  # read_text raises the right error
             rows = [build(e) for e in snap.entries.values()]
@@ -931,11 +933,10 @@ def cached_index(
             patch = diff_maps(old.map, fmap) if fmap is not None else None
             patched = _patched_index(old, data, source, build, names, patch)
             if patched is not None:
-                patched.fallback = fallback
                 if patched.cut > INDEX_SAVE_SHARE * patched.size:
                     save_index(path, patched, kind)
-                return patched
-        return _build_index(path, data, source, parse, build, names, old, kind)
+                return give(patched)
+        return give(_build_index(path, data, source, parse, build, names, old, kind))
 
 
 def _patched_index(
