@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
+from itertools import repeat
 from typing import Any
 
 from mnkbib.errors import ValidationError
@@ -81,11 +82,22 @@ class Person:
         return out
 
     def to_raw(self) -> dict[str, Any]:
+        # The parts in _PERSON_KEYS order, spelled out: this runs for every name written.
         out: dict[str, Any] = {}
-        for key, attr in _PERSON_KEYS:
-            value = getattr(self, attr)
-            if value:
-                out[key] = value
+        if self.literal:
+            out["literal"] = self.literal
+        if self.family:
+            out["family"] = self.family
+        if self.given:
+            out["given"] = self.given
+        if self.particle:
+            out["particle"] = self.particle
+        if self.dropping_particle:
+            out["dropping-particle"] = self.dropping_particle
+        if self.suffix:
+            out["suffix"] = self.suffix
+        if self.family_first:
+            out["family-first"] = self.family_first
         return out
 
 
@@ -98,6 +110,8 @@ _PERSON_KEYS: tuple[tuple[str, str], ...] = (
     ("suffix", "suffix"),
     ("family-first", "family_first"),
 )
+
+_PERSON_ATTRS: dict[str, str] = dict(_PERSON_KEYS)
 
 _CJK = re.compile(
     r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
@@ -193,6 +207,13 @@ class Kind(Enum):
     VERSIONS = "versions"
 
 
+# The kinds as plain names: reading ``Kind.TEXT`` goes through the enum's class machinery
+# (~10 times the cost of a global), and the value conversions test kinds for every field.
+_TEXT, _DATE, _NAMES, _TAGS, _VERSIONS = (
+    Kind.TEXT, Kind.DATE, Kind.NAMES, Kind.TAGS, Kind.VERSIONS
+)  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
     name: str
@@ -248,6 +269,7 @@ _FIELD_LIST: tuple[FieldSpec, ...] = (
 FIELDS: dict[str, FieldSpec] = {f.name: f for f in _FIELD_LIST}
 FIELD_ORDER: dict[str, int] = {name: i for i, name in enumerate(FIELDS)}
 NAME_ROLES: tuple[str, ...] = tuple(f.name for f in _FIELD_LIST if f.kind is Kind.NAMES)
+_NAME_ROLE_SET = frozenset(NAME_ROLES)
 VERSION_KEYS: tuple[str, ...] = ("relation", "language", "title", "url", "note")
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -304,14 +326,26 @@ class Entry:
         return Entry(self.key, self.type, order_fields(fields))
 
     def renamed(self, key: str) -> Entry:
-        return replace(self, key=key)
+        return Entry(key, self.type, self.fields)  # as dataclasses.replace, without its cost
 
 
 def order_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     """Known fields in canonical order, then unknown fields in their own order."""
-    known = sorted((k for k in fields if k in FIELD_ORDER), key=FIELD_ORDER.__getitem__)
-    unknown = [k for k in fields if k not in FIELD_ORDER]
-    return {k: fields[k] for k in known + unknown}
+    names = list(fields)
+    ranks = list(map(FIELD_ORDER.get, names, repeat(_UNKNOWN_RANK)))
+    # A stable sort: known fields by rank, unknown ones (ranked alike, last) as they came.
+    order = sorted(range(len(names)), key=ranks.__getitem__)
+    return {names[i]: fields[names[i]] for i in order}
+
+
+def _in_order(fields: Mapping[str, Any]) -> bool:
+    """Whether ``fields`` are in ``order_fields`` order already: known fields ascending,
+    then unknown ones (ranked last, all alike). Computed without a Python-level loop."""
+    ranks = list(map(FIELD_ORDER.get, fields, repeat(_UNKNOWN_RANK)))
+    return ranks == sorted(ranks)
+
+
+_UNKNOWN_RANK = len(FIELD_ORDER)
 
 
 # ---------------------------------------------------------------------------
@@ -365,28 +399,60 @@ def person_from_raw(value: Any, where: str) -> Person:
     raise ValidationError(f"{where}: expected a name, got {_describe(value)}")
 
 
+_FLAGS = {"true": True, "false": False}
+
+
+def _person_simple(value: dict[Any, Any]) -> Person | None:
+    """A person from a mapping of known parts holding text (``family-first`` a boolean),
+    as ``person_from_raw`` makes it; None for anything else, which it then handles or
+    refuses with its message."""
+    kwargs: dict[str, Any] = {}
+    for key, part in value.items():
+        attr = _PERSON_ATTRS.get(key)
+        if attr is None:
+            return None
+        if attr == "family_first":
+            if isinstance(part, str):  # as written in YAML: text
+                part = _FLAGS.get(part.lower(), part)
+            if part is not True and part is not False:
+                return None
+            kwargs[attr] = part
+        elif isinstance(part, str):
+            kwargs[attr] = part.strip()
+        else:
+            return None
+    try:
+        return Person(**kwargs)
+    except ValidationError:
+        return None
+
+
 def value_from_raw(name: str, value: Any, where: str) -> Any:
     """Check and convert one field's raw value; unknown fields pass unchanged."""
     spec = FIELDS.get(name)
     if spec is None:
         return value
-    here = f"{where}: field {name!r}"
-    if spec.kind is Kind.TEXT:
-        text = _text(value, here).strip()
+    # For text (most fields) the message naming the field is made only if one is raised.
+    kind = spec.kind
+    if kind is _TEXT:
+        text = (value if isinstance(value, str) else _text(value, _here(where, name))).strip()
         if name == "language" and text and not _LANG_RE.match(text):
-            raise ValidationError(f"{here}: {text!r} is not a BCP 47 language tag (en, de, mn)")
+            raise ValidationError(
+                f"{_here(where, name)}: {text!r} is not a BCP 47 language tag (en, de, mn)"
+            )
         if name == "doi" and text and not _DOI_RE.match(text):
-            raise ValidationError(f"{here}: {text!r} is not a DOI (10.xxxx/…)")
+            raise ValidationError(f"{_here(where, name)}: {text!r} is not a DOI (10.xxxx/…)")
         if name == "title" and not text:
-            raise ValidationError(f"{here}: the title is empty")
+            raise ValidationError(f"{_here(where, name)}: the title is empty")
         return text
-    if spec.kind is Kind.DATE:
+    here = _here(where, name)
+    if kind is _DATE:
         text = _text(value, here)
         try:
             return PartialDate.parse(text)
         except ValidationError as exc:
             raise ValidationError(f"{here}: {exc.message}") from None
-    if spec.kind is Kind.NAMES:
+    if kind is _NAMES:
         items = value if isinstance(value, list) else [value]
         people: list[Person] = []
         for i, item in enumerate(items):
@@ -395,13 +461,14 @@ def value_from_raw(name: str, value: Any, where: str) -> Any:
 
                 people.extend(parse_names(item, where=here))
             else:
-                people.append(person_from_raw(item, f"{here}[{i}]"))
+                person = _person_simple(item) if isinstance(item, dict) else None
+                people.append(person or person_from_raw(item, f"{here}[{i}]"))
         return people
-    if spec.kind is Kind.TAGS:
+    if kind is _TAGS:
         items = value if isinstance(value, list) else [value]
         tags = [_text(t, here).strip() for t in items]
         return [t for t in tags if t]
-    if spec.kind is Kind.VERSIONS:
+    if kind is _VERSIONS:
         if not isinstance(value, list):
             raise ValidationError(f"{here}: expected a list of versions")
         versions: list[dict[str, str]] = []
@@ -418,13 +485,22 @@ def value_from_raw(name: str, value: Any, where: str) -> Any:
     raise AssertionError(spec.kind)  # pragma: no cover
 
 
+def _here(where: str, name: str) -> str:
+    return f"{where}: field {name!r}"
+
+
 def value_to_raw(name: str, value: Any) -> Any:
     """The plain (YAML/JSON-ready) form of a typed field value."""
+    if type(value) is str and name not in _NAME_ROLE_SET:  # most values: text as it is
+        return value
     if isinstance(value, PartialDate):
         return str(value)
-    if name in FIELDS and FIELDS[name].kind is Kind.NAMES:
+    spec = FIELDS.get(name)
+    if spec is None:
+        return value
+    if spec.kind is _NAMES:
         return [p.to_raw() for p in value]
-    if isinstance(value, list) and name in FIELDS:
+    if isinstance(value, list):
         return list(value)
     return value
 
@@ -440,7 +516,11 @@ def entry_from_raw(key: str, raw: Any, where: str | None = None) -> Entry:
     if type_value is None:
         raise ValidationError(f"{where}: missing field 'type'")
     try:
-        etype = resolve_type(_text(type_value, f"{where}: field 'type'"))
+        etype = resolve_type(
+            type_value
+            if isinstance(type_value, str)
+            else _text(type_value, f"{where}: field 'type'")
+        )
     except ValidationError as exc:
         exc.field = "type"
         raise
@@ -470,7 +550,8 @@ def entry_from_raw(key: str, raw: Any, where: str | None = None) -> Entry:
 def entry_to_raw(entry: Entry) -> dict[str, Any]:
     """The entry's fields as plain values, ``type`` first, in canonical order."""
     out: dict[str, Any] = {"type": entry.type}
-    for name, value in order_fields(entry.fields).items():
+    fields = entry.fields
+    for name, value in (fields if _in_order(fields) else order_fields(fields)).items():
         out[name] = value_to_raw(name, value)
     return out
 

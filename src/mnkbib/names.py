@@ -112,6 +112,10 @@ _HAN = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
 _HANGUL = re.compile(r"^[\uac00-\ud7af]+$")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _CJK_ANY = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_FLOW_MAPPING = re.compile(r"^[\w-]+\s*:")
+_EXTENDED_FORM = re.compile(r"^(family|given|prefix|suffix|literal)\s*=")
+_INITIAL = re.compile(r"[A-ZА-ЯЁӨҮ]\.?")
+_RUN_TOGETHER_INITIALS = re.compile(r"[A-Z]{2,3}")
 _EXTENDED_KEYS = {
     "family": "family",
     "given": "given",
@@ -174,10 +178,10 @@ def parse_name(text: str, *, where: str = "name") -> Person:
 def _parse(raw: str) -> Person:
     if raw.startswith("{") and raw.endswith("}") and _balanced_outer(raw):
         inner = raw[1:-1].strip()
-        if re.match(r"^[\w-]+\s*:", inner):  # {family: No, given: Tae-woo}
+        if _FLOW_MAPPING.match(inner):  # {family: No, given: Tae-woo}
             return _parse_flow_mapping(inner)
         return Person(literal=inner)
-    if re.match(r"^(family|given|prefix|suffix|literal)\s*=", raw):
+    if _EXTENDED_FORM.match(raw):
         return _parse_extended(raw)
     commas = _split_top(raw, ",")
     if len(commas) == 2:
@@ -200,6 +204,8 @@ def _balanced_outer(text: str) -> bool:
 
 
 def _split_top(text: str, sep: str) -> list[str]:
+    if "{" not in text and "}" not in text:  # no braces, no depth: a plain split
+        return [part.strip() for part in text.split(sep)]
     parts: list[str] = []
     depth = 0
     cur: list[str] = []
@@ -283,7 +289,7 @@ def _is_caps_word(word: str) -> bool:
 
 
 def _is_initial(word: str) -> bool:
-    return bool(re.fullmatch(r"[A-ZА-ЯЁӨҮ]\.?", word))
+    return bool(_INITIAL.fullmatch(word))
 
 
 def _parse_reading_order(raw: str) -> Person:
@@ -310,7 +316,11 @@ def _parse_reading_order(raw: str) -> Person:
         initial = words[1] if words[1].endswith(".") else words[1] + "."
         return Person(family=words[0], given=initial, family_first=True)
     # Smith JA (Vancouver): family name and run-together initials.
-    if len(words) == 2 and re.fullmatch(r"[A-Z]{2,3}", words[1]) and not _is_caps_word(words[0]):
+    if (
+        len(words) == 2
+        and _RUN_TOGETHER_INITIALS.fullmatch(words[1])
+        and not _is_caps_word(words[0])
+    ):
         return Person(family=words[0], given=" ".join(f"{c}." for c in words[1]))
     suffix = ""
     if len(words) > 2 and words[-1].lower() in _SUFFIXES:

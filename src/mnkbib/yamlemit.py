@@ -9,7 +9,8 @@ as something else: ``No``, ``On``, ``1e5``, ``2018-03``, ``null``, ``- x``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`=<")
@@ -32,11 +33,30 @@ _TIMESTAMPISH = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]
 _NONPRINT = re.compile(
     "[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]"
 )
-_FLOW_UNSAFE = set(",[]{}:#?")
+_FLOW_UNSAFE = re.compile(r"[,\[\]{}:#?]")
+# The common case, decided by one match: text that starts with a letter and holds no
+# control or other non-printable character, no ": " or " #", and does not end in ":" or
+# a space can be plain unless it is a YAML 1.1 word (checked apart). A letter first rules
+# out indicators, numbers, special floats and timestamps. Everything else takes the
+# checks in order below; both ways give the same answer. (The possessive runs make the
+# match a tight loop over the text; ":" and "#" are rare enough to break them.)
+_PLAIN_SAFE = re.compile(
+    "[^\\W\\d_]"
+    "(?:[^\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029\ufeff:#]++"
+    "|:(?=[^ ])|(?<! )#)*+"
+    "(?<!\\s)"
+)
 
 
 def needs_quotes(text: str, *, flow: bool = False) -> bool:
     """Whether ``text`` cannot be written as a plain scalar without changing meaning."""
+    if _PLAIN_SAFE.fullmatch(text) and not (len(text) <= 5 and text.lower() in _YAML11_WORDS):
+        return flow and _FLOW_UNSAFE.search(text) is not None
+    return _needs_quotes_checks(text, flow=flow)
+
+
+def _needs_quotes_checks(text: str, *, flow: bool = False) -> bool:
+    """``needs_quotes`` the long way: every hazard checked in turn."""
     if not text or text != text.strip() or "\n" in text or "\t" in text:
         return True
     if text[0] in _INDICATORS or text.lower() in _YAML11_WORDS:
@@ -45,7 +65,7 @@ def needs_quotes(text: str, *, flow: bool = False) -> bool:
         return True
     if ": " in text or " #" in text or text.endswith(":") or _NONPRINT.search(text):
         return True
-    return flow and any(ch in _FLOW_UNSAFE for ch in text)
+    return flow and _FLOW_UNSAFE.search(text) is not None
 
 
 def _escape_char(ch: str) -> str:
@@ -72,6 +92,23 @@ def scalar(text: str, *, flow: bool = False) -> str:
     return double_quoted(text) if needs_quotes(text, flow=flow) else text
 
 
+# Keys and short values recur (field names, name parts, places, publishers, years):
+# their scalars are remembered.
+_block_key = lru_cache(maxsize=4096)(scalar)
+_block_scalar = lru_cache(maxsize=65536)(scalar)
+_SHORT = 80
+
+
+@lru_cache(maxsize=65536)
+def _flow_scalar(text: str) -> str:
+    return scalar(text, flow=True)
+
+
+def _block_text(text: str) -> str:
+    """``scalar(text)``, remembered for short texts."""
+    return _block_scalar(text) if len(text) <= _SHORT else scalar(text)
+
+
 def _literal_ok(text: str) -> bool:
     if not text or text[0] in " \n" or "\t" in text or "\r" in text:
         return False
@@ -89,10 +126,19 @@ def _text_value(text: str, indent: int) -> str:
         body = text[:-1] if text.endswith("\n") else text
         lines = [pad + line if line else "" for line in body.split("\n")]
         return f" |{chomp}\n" + "\n".join(lines)
-    return " " + scalar(text)
+    return " " + _block_text(text)
 
 
 def _atom(value: Any, *, flow: bool = False) -> str:
+    if isinstance(value, str):  # most values: tested first
+        if type(value) is str:
+            if len(value) <= _SHORT:
+                return _flow_scalar(value) if flow else _block_scalar(value)
+            return scalar(value, flow=flow)
+        text = str(value)
+        if type(value).__name__ == "Plain" and not needs_plain_guard(text, flow=flow):
+            return text  # written plain before, read back the same way
+        return scalar(text, flow=flow)
     if value is True:
         return "true"
     if value is False:
@@ -101,24 +147,24 @@ def _atom(value: Any, *, flow: bool = False) -> str:
         return "null"
     if isinstance(value, (int, float)):
         return repr(value)
-    text = str(value)
-    if type(value).__name__ == "Plain" and not needs_plain_guard(text, flow=flow):
-        return text  # written plain before, read back the same way
-    return scalar(text, flow=flow)
+    return scalar(str(value), flow=flow)
 
 
 def needs_plain_guard(text: str, *, flow: bool) -> bool:
     """A Plain string that was plain in block context may still need quotes in flow context."""
     if not text or text != text.strip() or "\n" in text:
         return True
-    return flow and any(ch in _FLOW_UNSAFE for ch in text)
+    return flow and _FLOW_UNSAFE.search(text) is not None
 
 
 def flow_mapping(mapping: Mapping[str, Any]) -> str:
-    items = ", ".join(
-        f"{scalar(str(k), flow=True)}: {_atom(v, flow=True)}" for k, v in mapping.items()
-    )
-    return "{" + items + "}"
+    items = [
+        # Short text (a name's parts) directly; anything else as _atom writes it.
+        f"{_flow_scalar(str(k))}: "
+        + (_flow_scalar(v) if type(v) is str and len(v) <= _SHORT else _atom(v, flow=True))
+        for k, v in mapping.items()
+    ]
+    return "{" + ", ".join(items) + "}"
 
 
 def flow_sequence(items: list[Any]) -> str:
@@ -126,7 +172,12 @@ def flow_sequence(items: list[Any]) -> str:
 
 
 def _is_atom(value: Any) -> bool:
-    return not isinstance(value, (Mapping, list))
+    # Text first: the abstract Mapping check is slow and text is most values.
+    return isinstance(value, (str, int, float)) or not isinstance(value, (Mapping, list))
+
+
+def _all_atoms(values: Iterable[Any]) -> bool:
+    return all(map(_is_atom, values))
 
 
 def emit_value(
@@ -134,7 +185,7 @@ def emit_value(
 ) -> list[str]:
     """Lines for ``key: value`` at ``indent`` spaces."""
     pad = " " * indent
-    head = f"{pad}{scalar(str(key))}:"
+    head = f"{pad}{_block_key(str(key))}:"
     if isinstance(value, str):
         return [head + _text_value(value, indent)]
     if _is_atom(value):
@@ -148,14 +199,15 @@ def emit_value(
         return lines
     if not value:
         return [f"{head} []"]
-    if key in flow_lists and all(_is_atom(v) for v in value):
+    if key in flow_lists and _all_atoms(value):
         return [f"{head} {flow_sequence(value)}"]
     lines = [head]
+    item_pad = pad + "  - "
     for item in value:
-        if isinstance(item, Mapping) and item and all(_is_atom(v) for v in item.values()):
-            lines.append(f"{pad}  - {flow_mapping(item)}")
+        if isinstance(item, Mapping) and item and _all_atoms(item.values()):
+            lines.append(item_pad + flow_mapping(item))
         elif _is_atom(item):
-            lines.append(f"{pad}  - {_atom(item)}")
+            lines.append(item_pad + _atom(item))
         else:
             sub = emit_value("_", item, indent + 2, flow_lists=flow_lists)
             first = sub[0].replace(f"{' ' * (indent + 2)}_:", f"{pad}  -", 1)
@@ -164,9 +216,17 @@ def emit_value(
     return lines
 
 
+_FLOW_LISTS = frozenset({"tags"})
+
+
 def emit_entry(key: str, fields: Mapping[str, Any], indent: int = 2) -> str:
     """One library entry: ``key:`` and its fields, ending with a newline."""
+    pad = " " * (indent + 2)
     lines = [" " * indent + scalar(key) + ":"]
     for name, value in fields.items():
-        lines.extend(emit_value(name, value, indent + 2, flow_lists=frozenset({"tags"})))
+        if isinstance(value, str) and "\n" not in value:
+            # Most fields: what emit_value does for one line of text, without the calls.
+            lines.append(f"{pad}{_block_key(str(name))}: {_block_text(value)}")
+        else:
+            lines.extend(emit_value(name, value, indent + 2, flow_lists=_FLOW_LISTS))
     return "\n".join(lines) + "\n"

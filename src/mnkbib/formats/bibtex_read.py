@@ -1,8 +1,9 @@
 """Reading BibTeX and BibLaTeX files (bibtexparser 2 splits; everything else is here).
 
-bibtexparser only splits the file into blocks: ``@string`` macros, ``#``
-concatenation, month macros, ``crossref``/``xdata`` and LaTeX decoding are done here,
-because its middlewares resolve only whole-field macros and would decode URLs.
+bibtexparser only splits the file into blocks (``formats.bibsplit`` does its work for
+well-formed files, several times faster, with the same result): ``@string`` macros,
+``#`` concatenation, month macros, ``crossref``/``xdata`` and LaTeX decoding are done
+here, because its middlewares resolve only whole-field macros and would decode URLs.
 Every block it could not parse is reported with its line and skipped; duplicate keys
 and duplicate fields are reported (the first field wins, a later one is kept as
 ``field-2``).
@@ -17,11 +18,8 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-import bibtexparser
-from bibtexparser import model as bp
-
 from mnkbib.errors import ValidationError
-from mnkbib.model import FIELDS, Entry, Person
+from mnkbib.model import FIELDS, Entry, PartialDate, Person
 from mnkbib.names import parse_name
 
 from .base import Problem, ReadResult
@@ -39,6 +37,15 @@ from .bibfields import (
     type_from_subtype,
     type_of,
 )
+from .bibsplit import (
+    Block,
+    EntryBlock,
+    FailedBlock,
+    Field,
+    PreambleBlock,
+    StringBlock,
+    split,
+)
 from .common import EntryBuilder, babel_name, language_tag
 from .latex import decode
 
@@ -51,6 +58,7 @@ _MONTH_WORDS = {
 _ROLE_BY_FIELD = {v: k for k, v in ROLE_FIELDS.items()}
 _ROLE_BY_EDITORTYPE = {v: k for k, v in EDITOR_TYPES.items()}
 _SPACES = re.compile(r"\s+")
+_UNEVEN_SPACES = re.compile(r"\s\s|[^\S ]")  # where _SPACES.sub(" ", …) changes the text
 _URL_ESCAPES = re.compile(r"\\([_%&#$~])")
 _NAMEFLAG = re.compile(r"^\s*([a-z-]+?)(\d+)\s*:\s*([a-z-]+)\s*$")
 _EXTENDED = re.compile(r"^\s*(family|given|prefix|suffix|useprefix)\s*=", re.IGNORECASE)
@@ -92,10 +100,13 @@ def _matching(raw: str, start: int, close: str) -> int:
 
 
 _AND = re.compile(r"\s+and\s+|[{}]", re.IGNORECASE)
+_AND_ONLY = re.compile(r"\s+and\s+", re.IGNORECASE)
 
 
 def split_bib_names(text: str) -> list[str]:
     """BibTeX's name list: split on `` and `` outside braces (``;`` and ``&`` are text)."""
+    if "{" not in text and "}" not in text:  # no braces, no depth: a plain split
+        return [p.strip() for p in _AND_ONLY.split(text) if p.strip()]
     parts: list[str] = []
     depth = 0
     start = 0
@@ -155,23 +166,35 @@ def evaluate(raw: str, macros: Mapping[str, str]) -> _Value:
 # Names
 
 
+def _squeeze(text: str) -> str:
+    """Runs of white space as one space (the search is much cheaper than the substitution,
+    which rebuilds the text for every space in it)."""
+    return _SPACES.sub(" ", text) if _UNEVEN_SPACES.search(text) else text
+
+
 @lru_cache(maxsize=65536)
 def _decode_text(text: str) -> tuple[str, list[str]]:
     decoded, unknown = decode(text)
-    return _SPACES.sub(" ", decoded).strip(), unknown
+    return _squeeze(decoded).strip(), unknown
 
 
 def _decode_person(person: Person) -> Person:
     def d(value: str) -> str:
         return _decode_text(value)[0] if value else value
 
+    parts = (person.family, person.given, person.particle, person.dropping_particle,
+             person.suffix, person.literal)  # fmt: skip
+    decoded = tuple(map(d, parts))
+    if decoded == parts:
+        return person  # plain text already (most names): no new Person
+    family, given, particle, dropping_particle, suffix, literal = decoded
     return Person(
-        family=d(person.family),
-        given=d(person.given),
-        particle=d(person.particle),
-        dropping_particle=d(person.dropping_particle),
-        suffix=d(person.suffix),
-        literal=d(person.literal),
+        family=family,
+        given=given,
+        particle=particle,
+        dropping_particle=dropping_particle,
+        suffix=suffix,
+        literal=literal,
         family_first=person.family_first,
     )
 
@@ -200,35 +223,67 @@ def parse_bib_names(raw: str, where: str) -> list[Person]:
 
 @lru_cache(maxsize=16384)
 def _parse_bib_names(raw: str, where: str) -> tuple[Person, ...]:
-    people: list[Person] = []
-    for part in split_bib_names(_SPACES.sub(" ", _decode_commands(raw))):
-        if part.lower() == "others":
-            people.append(Person(literal="others"))
-            continue
-        if _EXTENDED.match(part):
-            person = parse_name(part, where=where)
-            if person.particle and re.search(r"useprefix\s*=\s*\{?false", part, re.I):
-                person = Person(
-                    family=person.family,
-                    given=person.given,
-                    dropping_particle=person.particle,
-                    suffix=person.suffix,
-                )
-        elif part.startswith("{}") and "," in part:
-            person = Person(given=part[2:].strip().lstrip(",").strip())
-        else:
-            person = parse_name(part, where=where)
-        people.append(_decode_person(person))
-    return tuple(people)
+    return tuple(
+        _parse_bib_name(part, where) for part in split_bib_names(_squeeze(_decode_commands(raw)))
+    )
+
+
+_USEPREFIX_FALSE = re.compile(r"useprefix\s*=\s*\{?false", re.IGNORECASE)
+
+
+# ``Family, Given Names`` in words of letters (with inner dots, apostrophes and hyphens,
+# but no ``--`` or ``''``, which LaTeX turns into other characters): what parse_name makes
+# of such a name, decoded, is just that. Most names are so; the rest take the long way.
+_WORD = r"(?:[^\W\d_]|[.'](?!')|-(?!-))++"
+_PLAIN_NAME = re.compile(f"({_WORD}), ({_WORD}(?: {_WORD})*+)")
+
+
+# People recur from entry to entry in other company: each name is parsed once (a Person
+# is immutable, so entries may share it).
+@lru_cache(maxsize=65536)
+def _parse_bib_name(part: str, where: str) -> Person:
+    plain = _PLAIN_NAME.fullmatch(part)
+    if plain is not None:
+        return Person(family=plain[1], given=plain[2])
+    return _parse_bib_name_fully(part, where)
+
+
+def _parse_bib_name_fully(part: str, where: str) -> Person:
+    if part.lower() == "others":
+        return Person(literal="others")
+    if _EXTENDED.match(part):
+        person = parse_name(part, where=where)
+        if person.particle and _USEPREFIX_FALSE.search(part):
+            person = Person(
+                family=person.family,
+                given=person.given,
+                dropping_particle=person.particle,
+                suffix=person.suffix,
+            )
+    elif part.startswith("{}") and "," in part:
+        person = Person(given=part[2:].strip().lstrip(",").strip())
+    else:
+        person = parse_name(part, where=where)
+    return _decode_person(person)
 
 
 # ---------------------------------------------------------------------------
 # Reading
 
 
-def read(text: str, source: str = "<bibtex>") -> ReadResult:
-    """Entries of a .bib file, BibTeX or BibLaTeX, with every problem found."""
-    result = ReadResult()
+def _blocks(text: str) -> list[Block]:
+    """The file's blocks: by the fast splitter, else (anything unusual) by bibtexparser."""
+    blocks = split(text)
+    if blocks is not None:
+        return blocks
+    return _bibtexparser_blocks(text)
+
+
+def _bibtexparser_blocks(text: str) -> list[Block]:
+    """bibtexparser's blocks as ``bibsplit``'s (imported here: most files never need it)."""
+    import bibtexparser
+    from bibtexparser import model as bp
+
     logger = logging.getLogger("bibtexparser")
     was_disabled = logger.disabled
     logger.disabled = True  # its warnings become Problems here
@@ -236,11 +291,8 @@ def read(text: str, source: str = "<bibtex>") -> ReadResult:
         library = bibtexparser.parse_string(text, parse_stack=[])
     finally:
         logger.disabled = was_disabled
-    macros: dict[str, str] = dict(_MONTH_MACROS)
-    raw_entries: list[tuple[bp.Entry, set[str]]] = []
-    first_line: dict[str, int | None] = {}
+    out: list[Block] = []
     for block in library.blocks:
-        dup_fields: set[str] = set()
         if isinstance(block, bp.DuplicateBlockKeyBlock):
             inner = block.ignore_error_block
             if isinstance(inner, bp.DuplicateFieldKeyBlock):
@@ -249,28 +301,47 @@ def read(text: str, source: str = "<bibtex>") -> ReadResult:
         if isinstance(block, bp.DuplicateFieldKeyBlock):
             block = block.ignore_error_block
         if isinstance(block, bp.ParsingFailedBlock):
+            out.append(FailedBlock(block.start_line, block.raw or "", block.error))
+        elif isinstance(block, bp.String):
+            out.append(StringBlock(block.start_line, block.key, block.value))
+        elif isinstance(block, bp.Preamble):
+            out.append(PreambleBlock(block.start_line))
+        elif isinstance(block, bp.Entry):
+            fields = [Field(f.key, str(f.value), f.start_line) for f in block.fields]
+            out.append(EntryBlock(block.start_line, block.entry_type, block.key, fields))
+    return out
+
+
+def read(text: str, source: str = "<bibtex>") -> ReadResult:
+    """Entries of a .bib file, BibTeX or BibLaTeX, with every problem found."""
+    result = ReadResult()
+    macros: dict[str, str] = dict(_MONTH_MACROS)
+    raw_entries: list[EntryBlock] = []
+    first_line: dict[str, int | None] = {}
+    for block in _blocks(text):
+        if isinstance(block, FailedBlock):
             reason = (
                 str(block.error).strip().splitlines()[0] if str(block.error) else "syntax error"
             )
-            head = (block.raw or "").strip().split("\n", 1)[0][:40]
+            head = block.raw.strip().split("\n", 1)[0][:40]
             result.problems.append(
                 Problem(_line(block), f"could not parse {head!r}: {_reason(block.error)}; skipped")
                 if reason
                 else Problem(_line(block), f"could not parse {head!r}; skipped")
             )
             continue
-        if isinstance(block, bp.String):
+        if isinstance(block, StringBlock):
             value = evaluate(block.value, macros)
             for name in value.macros:
                 result.problems.append(
                     Problem(_line(block), f"@string {block.key}: undefined macro {name!r}")
                 )
             macros[block.key.lower()] = value.text
-        elif isinstance(block, bp.Preamble):
+        elif isinstance(block, PreambleBlock):
             result.problems.append(
                 Problem(_line(block), "@preamble is not imported (mnkbib keeps entries only)")
             )
-        elif isinstance(block, bp.Entry):
+        else:
             key = block.key
             folded = key.lower()
             if folded in first_line:
@@ -282,30 +353,46 @@ def read(text: str, source: str = "<bibtex>") -> ReadResult:
                 )
             else:
                 first_line[folded] = _line(block)
-            raw_entries.append((block, dup_fields))
+            raw_entries.append(block)
     # Field values, in order, with macros resolved.
-    evaluated: list[tuple[bp.Entry, list[tuple[str, str]]]] = []
-    by_key: dict[str, dict[str, str]] = {}
-    for block, _ in raw_entries:
+    evaluated: list[tuple[EntryBlock, list[tuple[str, str]]]] = []
+    inherits = False
+    for block in raw_entries:
         fields: list[tuple[str, str]] = []
         for fld in block.fields:
-            value = evaluate(str(fld.value), macros)
+            raw = fld.value
             name = fld.key.strip().lower()
+            if raw[:1] == "{" and raw[-1:] == "}":
+                inner = raw[1:-1]
+                if "{" not in inner and "}" not in inner:  # evaluate()'s first case, inline
+                    fields.append((name, inner))
+                    continue
+            value = evaluate(raw, macros)
             if value.macros and name != "month":
                 for macro in value.macros:
                     result.problems.append(
                         Problem(
-                            fld.start_line + 1 if fld.start_line is not None else _line(block),
+                            fld.line + 1 if fld.line is not None else _line(block),
                             f"{block.key}: field {name!r}: undefined macro {macro!r} kept as text",
                         )
                     )
             fields.append((name, value.text))
         evaluated.append((block, fields))
-        by_key.setdefault(block.key.lower(), dict(fields))
+        if not inherits:
+            inherits = any(name in _INHERITING for name, _ in fields)
+    # Parents' fields as they are before any inheritance; needed only for crossref and xdata.
+    by_key: dict[str, dict[str, str]] = {}
+    if inherits:
+        for block, fields in evaluated:
+            by_key.setdefault(block.key.lower(), dict(fields))
     for block, fields in evaluated:
-        _inherit(block, fields, by_key, result.problems)
+        if inherits:
+            _inherit(block, fields, by_key, result.problems)
         result.entries.append(_convert(block, fields, result.problems))
     return result
+
+
+_INHERITING = frozenset({"crossref", "xdata"})
 
 
 def _reason(error: Exception) -> str:
@@ -313,12 +400,12 @@ def _reason(error: Exception) -> str:
     return text.replace("`", "'").rstrip(". ")
 
 
-def _line(block: bp.Block) -> int | None:
-    return block.start_line + 1 if block.start_line is not None else None
+def _line(block: Block) -> int | None:
+    return block.line + 1 if block.line is not None else None
 
 
 def _inherit(
-    block: bp.Entry,
+    block: EntryBlock,
     fields: list[tuple[str, str]],
     by_key: Mapping[str, Mapping[str, str]],
     problems: list[Problem],
@@ -361,7 +448,26 @@ def _month(text: str) -> int | None:
     return _MONTH_WORDS.get(t)
 
 
-def _convert(block: bp.Entry, fields: list[tuple[str, str]], problems: list[Problem]) -> Entry:
+_SIMPLE = {
+    "shortjournal": "container-short",
+    "series": "collection",
+    "pages": "pages",
+    "edition": "edition",
+    "type": "genre",
+    "eventtitle": "event",
+    "venue": "event-place",
+    "doi": "doi",
+    "isbn": "isbn",
+    "issn": "issn",
+    "url": "url",
+    "note": "note",
+    "abstract": "abstract",
+}
+_TAG_SEPARATORS = re.compile(r"[,;]")
+_YEAR = re.compile(r"-?\d{1,4}")
+
+
+def _convert(block: EntryBlock, fields: list[tuple[str, str]], problems: list[Problem]) -> Entry:
     file_type = block.entry_type.strip().lower()
     builder = EntryBuilder(block.key, "document", problems, _line(block))
     values: dict[str, str] = {}
@@ -397,8 +503,8 @@ def _convert(block: bp.Entry, fields: list[tuple[str, str]], problems: list[Prob
     for name in order:
         value = values[name]
         if name in VERBATIM or name == "versions":
-            text = _SPACES.sub(" ", value).strip()
-            if name in ("url", "doi"):
+            text = _squeeze(value).strip()
+            if name in ("url", "doi") and "\\" in text:
                 text = _URL_ESCAPES.sub(r"\1", text)
                 if text.startswith("\\url{") and text.endswith("}"):
                     text = text[5:-1]
@@ -526,21 +632,7 @@ def _convert(block: bp.Entry, fields: list[tuple[str, str]], problems: list[Prob
             handled.add("langid")
 
     # The rest of the one-to-one fields.
-    simple = {
-        "shortjournal": "container-short",
-        "series": "collection",
-        "pages": "pages",
-        "edition": "edition",
-        "type": "genre",
-        "eventtitle": "event",
-        "venue": "event-place",
-        "doi": "doi",
-        "isbn": "isbn",
-        "issn": "issn",
-        "url": "url",
-        "note": "note",
-        "abstract": "abstract",
-    }
+    simple = _SIMPLE
     for name in order:
         if name in handled:
             continue
@@ -558,7 +650,7 @@ def _convert(block: bp.Entry, fields: list[tuple[str, str]], problems: list[Prob
             builder.set(target, decoded[name], keep_as=name)
         elif name in ("keywords", "keyword") and "tags" not in builder.fields:
             handled.add(name)
-            tags = [t.strip() for t in re.split(r"[,;]", decoded[name])]
+            tags = [t.strip() for t in _TAG_SEPARATORS.split(decoded[name])]
             builder.set("tags", [t for t in tags if t], keep_as=name)
     for name in order:
         if name not in handled:
@@ -635,8 +727,6 @@ def _first_of(
 def _set_date(builder: EntryBuilder, target: str, value: str, *, keep_as: str) -> None:
     text = value.strip()
     try:
-        from mnkbib.model import PartialDate
-
         builder.fields[target] = PartialDate.parse(text)
     except ValidationError:
         builder.problem(f"field {keep_as!r}: {text!r} is not a date mnkbib holds; kept as it is")
@@ -650,8 +740,6 @@ def _read_date(
     month: str | None,
     day: str | None,
 ) -> None:
-    from mnkbib.model import PartialDate
-
     if date is not None:
         text = date.strip()
         try:
@@ -683,7 +771,7 @@ def _read_date(
                 builder.set_unknown(name, value)
         return
     y = year.strip()
-    if not re.fullmatch(r"-?\d{1,4}", y):
+    if not _YEAR.fullmatch(y):
         builder.problem(f"field 'year': {y!r} is not a year; kept as it is")
         builder.set_unknown("year", year)
         for name, value in (("month", month), ("day", day)):
