@@ -169,6 +169,24 @@ FILE_CASES = [
         ["{path}:4:11:", "python/object/apply:os.system"],
     ),
     Case(
+        "empty-int-tag",
+        lib("  k:\n    type: book\n    volume: !!int \n"),
+        ["list"],
+        ["{path}:5:", "a value tagged !!int is not valid"],
+    ),
+    Case(
+        "bad-float-tag",
+        lib("  k:\n    type: book\n    volume: !!float x\n"),
+        ["list"],
+        ["{path}:5:", "a value tagged !!float is not valid"],
+    ),
+    Case(
+        "nested-too-deeply",
+        lib("  k:\n    type: book\n    note: " + "[" * 900 + "]" * 900 + "\n"),
+        ["list"],
+        ["{path}: ", "nested too deeply"],
+    ),
+    Case(
         "alias",
         lib("  k:\n    type: &t book\n  j:\n    type: *t\n"),
         ["list"],

@@ -269,6 +269,9 @@ def _construct_fast(root: Node, line_offset: int, aliases_possible: bool) -> Any
         raise _Unusual from None
 
 
+_EXPLICIT_TAG = re.compile(r"!![A-Za-z]+")
+
+
 def load_text(text: str, *, source: str, line_offset: int = 0) -> Any:
     """Parse one YAML document. Errors name ``source``, line and column."""
     loader = SafeLibraryLoader(text)
@@ -304,6 +307,14 @@ def load_text(text: str, *, source: str, line_offset: int = 0) -> Any:
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ParseError(f"invalid YAML: {first}", source=source) from None
+    except RecursionError:
+        raise ParseError("invalid YAML: nested too deeply", source=source) from None
+    except (ValueError, TypeError, IndexError, KeyError):
+        # PyYAML's constructors of !!int, !!float, !!bool … fail on text they cannot read.
+        tag = _EXPLICIT_TAG.search(text)
+        line = text.count("\n", 0, tag.start()) + 1 + line_offset if tag else None
+        shown = f" {tag.group()}" if tag else ""
+        raise ParseError(f"a value tagged{shown} is not valid", source=source, line=line) from None
     finally:
         if enabled:
             gc.enable()

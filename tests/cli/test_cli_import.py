@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -132,3 +133,25 @@ def test_add_stdin_bibtex(lib: Path) -> None:
     assert result.stdout == "newkey\n"
     data = json.loads(run(lib, "show", "--json", "newkey").stdout)[0]
     assert (data["title"], data["author"]) == ("On", [{"family": "No", "given": "Tae-woo"}])
+
+
+def test_a_block_bibtexparser_gives_up_on_is_one_warning_of_ours(lib: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    bib = tmp_path / "bad.bib"
+    bib.write_text(
+        "@article{a, title = {Unclosed\n@book{b, title = {Fine}, year = 2001}\n@misc(c, title={x})\n",
+        encoding="utf-8",
+    )
+    # A process of its own: pytest's log capture would hide what logging prints.
+    result = subprocess.run(
+        [sys.executable, "-m", "mnkbib", "-l", str(lib), "import", str(bib)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["b", "c"]
+    assert "Parsing of" not in result.stderr  # bibtexparser's own logging stays quiet
+    assert f"warning: {bib}:1: could not parse '@article{{a, title = {{Unclosed'" in result.stderr

@@ -284,13 +284,15 @@ def _bibtexparser_blocks(text: str) -> list[Block]:
     import bibtexparser
     from bibtexparser import model as bp
 
+    # Its warnings become Problems here. A level, unlike ``disabled``, holds for the child
+    # loggers too (bibtexparser.splitter warns of aborted blocks).
     logger = logging.getLogger("bibtexparser")
-    was_disabled = logger.disabled
-    logger.disabled = True  # its warnings become Problems here
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
     try:
         library = bibtexparser.parse_string(text, parse_stack=[])
     finally:
-        logger.disabled = was_disabled
+        logger.setLevel(level)
     out: list[Block] = []
     for block in library.blocks:
         if isinstance(block, bp.DuplicateBlockKeyBlock):
