@@ -18,6 +18,7 @@ No thresholds here: this measures, the tests check behaviour.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import re
@@ -54,12 +55,22 @@ def mnkbib_command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "mnkbib"]
 
 
+# The child's peak RSS as wait4() reports it starts from this (large) process's own peak:
+# a vfork()ed child shares its memory until exec. GNU time, a small process, reports
+# its child's peak alone; without it, peaks are upper bounds.
+GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+
+
 def run_once(
     argv: list[str], env: dict[str, str], timeout: float
 ) -> tuple[float, int, int, str, float]:
     """Wall time, peak RSS (KiB), exit status, last stderr line and CPU time of one child;
     its stdout goes to a file (so it is piped, not a terminal)."""
     sink = OUT / f"stdout-{os.getpid()}.tmp"
+    peak_file = OUT / f"peak-{os.getpid()}.tmp"
+    if GNU_TIME:
+        peak_file.unlink(missing_ok=True)
+        argv = [GNU_TIME, "-q", "-f", "%M", "-o", str(peak_file), *argv]
     with open(sink, "wb") as out, open(OUT / f"stderr-{os.getpid()}.tmp", "wb") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
@@ -78,7 +89,11 @@ def run_once(
     proc.returncode = os.waitstatus_to_exitcode(status)
     message = (OUT / f"stderr-{os.getpid()}.tmp").read_text(errors="replace").strip().splitlines()
     cpu = usage.ru_utime + usage.ru_stime
-    return elapsed, usage.ru_maxrss, proc.returncode, message[-1] if message else "", cpu
+    peak = usage.ru_maxrss
+    if GNU_TIME:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            peak = int(peak_file.read_text().split()[-1])
+    return elapsed, peak, proc.returncode, message[-1] if message else "", cpu
 
 
 class Bench:
