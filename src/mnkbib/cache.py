@@ -970,12 +970,35 @@ def _patched_index(
         return None
     built = dict(zip(missing, (build(e) for e in parsed), strict=True))
     position = {name: k for k, name in enumerate(names)}
+    # How to make a new column, worked out once for all columns: runs of old rows (each
+    # copied as one slice) and rows built now. Two edits far apart make a long middle of
+    # mostly old rows.
+    rows: list[tuple[Any, ...]] = []  # the rows built now, in order
+    plan: list[tuple[int, int] | int] = []  # a run [start, stop) of old rows, or a row
+    for i in middle:
+        row = built.get(i)
+        if row is not None:
+            plan.append(len(rows))
+            rows.append(row)
+            continue
+        j = was[new.digest(i)]
+        last = plan[-1] if plan else None
+        if isinstance(last, tuple) and last[1] == j:
+            plan[-1] = (last[0], j + 1)
+        else:
+            plan.append((j, j + 1))
 
     def derive(name: str) -> list[Any]:
         old_column = old.column(name)
         k = position[name]
-        values = [built[i][k] if i in built else old_column[was[new.digest(i)]] for i in middle]
-        return patch.apply(old_column, values)
+        out = old_column[: patch.head]
+        for step in plan:
+            if isinstance(step, int):
+                out.append(rows[step][k])
+            else:
+                out.extend(old_column[step[0] : step[1]])
+        out.extend(old_column[patch.old_size - patch.tail :])
+        return out
 
     index = Index(new, len(new), set(names), derive=derive)
     index.cut = len(middle)
