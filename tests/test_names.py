@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from mnkbib.errors import ValidationError
 from mnkbib.model import Person
-from mnkbib.names import parse_name, parse_names, same_person, split_names
+from mnkbib.names import _ORG_WORDS, parse_name, parse_names, same_person, split_names
 
 
 def P(**kw: object) -> Person:
@@ -199,7 +199,7 @@ def test_display_and_sort_form_never_lose_a_part(p: Person) -> None:
 
 _latin_caps = st.text(
     alphabet="ABCDEFGHIJKLMNOPRSTUVWXYZÖÜАБВГДЕЖЗИЙКЛМНОӨПРСТУҮФХЦЧШЭЮЯ", min_size=2, max_size=10
-)
+).filter(lambda w: w.lower() not in _ORG_WORDS)  # "TV Aaa" is an organisation, as MongolTV
 _given_word = st.builds(
     lambda a, b: a + b,
     st.sampled_from(list("ABDEGJKMNOSTBЖБОЦ")),
