@@ -75,21 +75,11 @@ class Blocks:
             key = parse_key(_line_at(data, off)[indent:].decode("utf-8"))
             keys.append(key if key is not None else "")
             starts.append(line)
-        for i, (_, limit_off) in enumerate(self.spans()):
-            limit_line = starts[i + 1] if i + 1 < len(starts) else self.section_end
-            start_line = starts[i]
-            end_line, pos = limit_line, limit_off
-            while end_line > start_line + 1:
-                prev = data.rfind(b"\n", 0, pos - 1) + 1
-                text = data[prev:pos]
-                body = len(text) - len(text.lstrip(b" "))
-                if body > indent and body < len(text) and text[body] in _PLAIN_START:
-                    break
-                if _is_blank(text) or (_is_comment(text) and body <= indent):
-                    pos, end_line = prev, end_line - 1
-                    continue
-                break
-            ends.append(end_line)
+        for i, (start, limit) in enumerate(self.spans()):
+            end = block_end(data, start, limit, indent)
+            # Lines from the block's start to its end; a last line without "\n" counts too.
+            last_open = end > start and data[end - 1 : end] != b"\n"
+            ends.append(starts[i] + data.count(b"\n", start, end) + last_open)
         return keys, starts, ends
 
 

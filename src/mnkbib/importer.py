@@ -9,9 +9,6 @@ plan out with ``Library.add`` and ``Library.replace``.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -163,29 +160,3 @@ def plan_import(library: Library, entries: list[Entry], on_duplicate: OnDuplicat
                     step.filled, step.conflicts,
                 )  # fmt: skip
     return plan
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused for a whole import.
-
-    An import builds tens of thousands of long-lived, acyclic objects (blocks, fields,
-    entries, names, YAML nodes): the collector would walk them, again and again as they
-    grow, for about a tenth of the command's time, and find nothing to free. Reference
-    counting frees what is dropped as always. Afterwards what was allocated meanwhile is
-    moved out of the young generations without a walk (``gc.freeze``): into the oldest
-    generation (``unfreeze``) if nothing was frozen before, else beside what was (mnkbib's
-    cache freezes a loaded library) -- as ``styles.chicago`` does for a listing.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        frozen_before = gc.get_freeze_count()
-        gc.freeze()
-        if not frozen_before:
-            gc.unfreeze()
-        gc.enable()

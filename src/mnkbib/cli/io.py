@@ -201,7 +201,7 @@ def import_(
     """
     from mnkbib.adding import add_entries
     from mnkbib.formats import format_for_path, get_format, sniff
-    from mnkbib.importer import gc_paused
+    from mnkbib.gcpause import gc_paused
 
     click.get_current_context().with_resource(gc_paused())  # until the command ends
     entries: list[Any] = []

@@ -7,12 +7,11 @@ entry type live in :mod:`.chicago_templates`, names in :mod:`.chicago_names`, or
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from mnkbib.errors import NotFoundError, UsageError
+from mnkbib.gcpause import gc_paused
 
 from .base import Cite
 from .chicago_disambig import disambiguate
@@ -80,38 +79,12 @@ class _ChicagoBase:
         raise NotImplementedError
 
     def bibliography(self, items: Sequence[Item]) -> list[tuple[str, Rich]]:
-        with _gc_paused():
+        with gc_paused():
             return [
                 (entry.id, self._render_bib(entry))
                 for entry in self._sorted(items)
                 if _listed(entry, notes_rules=self.notes_rules)
             ]
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a list is built.
-
-    A list allocates many small, acyclic objects (rich-text nodes) and frees few: the collector
-    would walk them, and the caller's whole library, again and again (a third of the time of a
-    10,000-entry list), and all of them once more right after it is enabled again. So it is
-    paused, and what was allocated meanwhile is then moved out of the young generations without
-    a walk (``gc.freeze``): into the oldest generation (``unfreeze``) if the program keeps
-    nothing frozen, else beside what it froze (mnkbib's cache freezes a loaded library).
-    Reference counting frees what the caller drops as always.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        frozen_before = gc.get_freeze_count()
-        gc.freeze()
-        if not frozen_before:
-            gc.unfreeze()
-        gc.enable()
 
 
 class AuthorDate(_ChicagoBase):
@@ -128,7 +101,7 @@ class AuthorDate(_ChicagoBase):
         key = tuple(map(id, items))
         if self._prepared is not None and self._prepared[0] == key:
             return self._prepared[1], self._prepared[2]
-        with _gc_paused():
+        with gc_paused():
             entries = sorted(_entries(items), key=author_date_key)
             disambiguate(entries)
         by_id = {entry.id: entry for entry in entries}
