@@ -9,7 +9,10 @@ with the cyclic GC paused. Each is checked here against a plain reference writte
 from __future__ import annotations
 
 import gc
+import html
+import re
 import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
 from hypothesis import given, settings
@@ -35,15 +38,23 @@ from mnkbib.styles.chicago_text import (
     _TitleCaser,
 )
 from mnkbib.styles.richtext import (
+    _TAGS,
+    Bold,
     Italic,
     Link,
+    NoCase,
     Quoted,
     Rich,
     Seq,
+    SmallCaps,
+    Sup,
     Text,
+    _escape_line_starts,
     _punct_into_quote,
-    _render,
+    _url_markdown,
     add_suffix,
+    escape_markdown,
+    is_safe_url,
     join,
     last_char,
 )
@@ -290,10 +301,118 @@ def test_join_and_suffix_match_the_reference(parts: list[Rich | str | None]) -> 
             assert render(add_suffix(fast, "."), to) == render(add_suffix(slow, "."), to)
 
 
-@given(TREE)
-def test_plain_text_fast_path_is_the_generic_rendering(tree: Rich) -> None:
-    assert render(tree, "text") == "".join(_render(tree, "text", 0, True))
+def reference_render(node: Rich, to: str, quotes: int, link_titles: bool) -> Iterator[str]:
+    """richtext's generic renderer before text, markdown and HTML got one appending walk."""
+    if isinstance(node, Text):
+        if to == "markdown":
+            yield reference_escape_markdown(node.value)
+        elif to == "html":
+            yield html.escape(node.value, quote=False)
+        else:
+            yield node.value
+        return
+    inner = (
+        child_text
+        for child in node.children
+        for child_text in reference_render(
+            child, to, quotes + isinstance(node, Quoted), link_titles
+        )
+    )
+    if isinstance(node, Quoted):
+        double = quotes % 2 == 0
+        yield "“" if double else "‘"
+        yield from inner
+        yield "”" if double else "’"
+        return
+    if isinstance(node, Link):
+        live = is_safe_url(node.url) and (
+            node.formats is None or (to in node.formats and link_titles)
+        )
+        text = "".join(inner)
+        if not live or to == "text":
+            yield text
+        elif to == "markdown":
+            if [c.plain() for c in node.children] == [node.url]:
+                yield f"<{_url_markdown(node.url)}>"
+            else:
+                yield f"[{text}]({_url_markdown(node.url)})"
+        else:
+            yield f'<a href="{html.escape(node.url)}">{text}</a>'
+        return
+    tags = _TAGS.get(type(node))
+    if tags is None or to == "text":
+        yield from inner
+        return
+    opening, closing = (tags[0], tags[1]) if to == "markdown" else (tags[2], tags[3])
+    if to == "markdown":
+        text = "".join(inner)
+        core = text.strip()
+        if not core:
+            yield text
+            return
+        lead = text[: len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()) :]
+        yield f"{lead}{opening}{core}{closing}{trail}"
+        return
+    yield opening
+    yield from inner
+    yield closing
+
+
+def reference_escape_markdown(text: str) -> str:
+    """escape_markdown before its fast path for text with nothing to escape."""
+    text = re.sub(r"([\\*\[\]<>`$~^|])", r"\\\1", text)
+    text = re.sub(r"&(?=#?[A-Za-z0-9]+;)", r"\\&", text)
+    return re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", text)
+
+
+def reference_line_starts(text: str) -> str:
+    def one(line: str) -> str:
+        line = re.sub(r"^([ \t]*)(#|[-+=](?=[ \t]|$))", r"\1\\\2", line)
+        return re.sub(r"^([ \t]*\d{1,9})([.)])(?=[ \t]|$)", r"\1\\\2", line)
+
+    return "\n".join(one(line) for line in text.split("\n"))
+
+
+MARKUP_LEAF = st.sampled_from(
+    ["", " ", "a_b", "_x_", "*", "[x]", "&amp;", "& b", "<i>", "1. ", "# h", "- x", "\\", " w "]
+).map(Text)
+MARKUP_TREE = st.recursive(
+    LEAF | MARKUP_LEAF,
+    lambda kids: st.one_of(
+        st.lists(kids, max_size=3).map(lambda c: Seq(*c)),
+        st.lists(kids, max_size=3).map(lambda c: Quoted(*c)),
+        st.lists(kids, max_size=3).map(lambda c: Italic(*c)),
+        st.lists(kids, max_size=3).map(lambda c: Bold(*c)),
+        st.lists(kids, max_size=3).map(lambda c: Sup(*c)),
+        st.lists(kids, max_size=3).map(lambda c: SmallCaps(*c)),
+        st.lists(kids, max_size=3).map(lambda c: NoCase(*c)),
+        st.lists(kids, max_size=2).map(lambda c: Link("https://x.org", *c)),
+        st.just(Link("https://x.org/a b(c)")),
+        st.lists(kids, max_size=2).map(lambda c: Link("javascript:x", *c)),
+        st.lists(kids, max_size=2).map(
+            lambda c: Link("https://y.org", *c, formats=frozenset({"markdown"}))
+        ),
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=300)
+@given(MARKUP_TREE, st.booleans())
+def test_renderer_is_the_generic_rendering(tree: Rich, link_titles: bool) -> None:
+    assert render(tree, "text") == "".join(reference_render(tree, "text", 0, True))
     assert tree.plain() == render(tree, "text")
+    expected = reference_line_starts("".join(reference_render(tree, "markdown", 0, link_titles)))
+    assert render(tree, "markdown", link_titles=link_titles) == expected
+    expected = "".join(reference_render(tree, "html", 0, link_titles))
+    assert render(tree, "html", link_titles=link_titles) == expected
+
+
+@given(st.text(alphabet="ab_&;#*1. -+=\n\t\\x", max_size=20))
+def test_markdown_escapes_match_the_reference(text: str) -> None:
+    assert escape_markdown(text) == reference_escape_markdown(text)
+    assert _escape_line_starts(text) == reference_line_starts(text)
 
 
 # --------------------------------------------------------------------------- whole lists

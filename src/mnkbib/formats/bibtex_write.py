@@ -38,11 +38,10 @@ from .bibfields import (
 )
 from .biblatex_dm import valid_field
 from .common import babel_name, language_tag, plain_text
-from .latex import encode_ascii, escape, protect_case
+from .latex import encode_ascii, escape, needs_escape, protect_case
 
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-:.+/]*$")
 _TITLE_FIELDS = frozenset({"title", "subtitle", "title-short", "original-title"})
-_NON_LATIN = re.compile(r"[\u0370-\u03ff\u0400-\u052f\u3000-\u9fff\uac00-\ud7af]")
 _HANDLED = frozenset(
     [
         "title",
@@ -96,26 +95,40 @@ class _Writer:
     def __init__(self, biblatex: bool) -> None:
         self.biblatex = biblatex
         self.warnings: list[str] = []
+        # person -> (name as written, warnings without entry and field)
+        self.people: dict[Person, tuple[str, tuple[str, ...]]] = {}
 
     # -- text ---------------------------------------------------------------
 
     def text(self, entry: Entry, name: str, value: str) -> str:
+        encoded, notes = self.encode(value)
+        for note in notes:
+            self.warn(entry, name, note)
+        return encoded
+
+    def encode(self, value: str) -> tuple[str, tuple[str, ...]]:
+        """``value`` as the dialect writes it, and what to warn about (without the entry and
+        field: the same value may be written for many)."""
+        notes: tuple[str, ...] = ()
         if "\n" in value or "\r" in value or "\t" in value:
-            self.warn(entry, name, "line breaks and tabs become spaces")
+            notes = ("line breaks and tabs become spaces",)
             value = " ".join(value.split())
+        if (self.biblatex or value.isascii()) and not needs_escape(value):
+            return value, notes  # most values: nothing to encode
         encoded, kept = _encode(value, self.biblatex)
         if kept:
             sample = "".join(sorted(kept))[:12]
-            self.warn(entry, name, f"{sample!r} kept in UTF-8 (no LaTeX encoding for it)")
-        return encoded
+            notes += (f"{sample!r} kept in UTF-8 (no LaTeX encoding for it)",)
+        return encoded, notes
 
     def verbatim(self, entry: Entry, name: str, value: str) -> str:
         value = " ".join(value.split())
         depth = 0
-        for ch in value:
-            depth += {"{": 1, "}": -1}.get(ch, 0)
-            if depth < 0:
-                break
+        if "{" in value or "}" in value:  # most URLs and DOIs have none
+            for ch in value:
+                depth += {"{": 1, "}": -1}.get(ch, 0)
+                if depth < 0:
+                    break
         if depth != 0:
             self.warn(entry, name, "unbalanced braces written as %7B/%7D")
             value = value.replace("{", "%7B").replace("}", "%7D")
@@ -127,7 +140,25 @@ class _Writer:
     # -- names --------------------------------------------------------------
 
     def person(self, entry: Entry, role: str, p: Person) -> str:
-        t = lambda v: self.text(entry, role, v)  # noqa: E731
+        # A library names the same people again and again (and its cache shares them as one
+        # object): each is written once, and its warnings repeated for each entry.
+        found = self.people.get(p)
+        if found is None:
+            notes: list[str] = []
+            found = self.people[p] = (self._person(p, notes), tuple(notes))
+        text, notes_of_p = found
+        for note in notes_of_p:
+            self.warn(entry, role, note)
+        return text
+
+    def _person(self, p: Person, notes: list[str]) -> str:
+        """One name as the dialect writes it; what to warn about is added to ``notes``."""
+
+        def t(value: str) -> str:
+            encoded, value_notes = self.encode(value)
+            notes.extend(value_notes)
+            return encoded
+
         if p.literal:
             return p.literal if p.literal == "others" else "{" + t(p.literal) + "}"
         if not p.family:
@@ -155,16 +186,12 @@ class _Writer:
                 parts.append(f"suffix={{{t(p.suffix)}}}")
             parts.append("useprefix=" + ("false" if p.dropping_particle else "true"))
             if p.particle and p.dropping_particle:
-                self.warn(entry, role, f"{p.display()!r}: both particles written as one prefix")
+                notes.append(f"{p.display()!r}: both particles written as one prefix")
             return ", ".join(parts)
         last = family
         if prefix:
             if not prefix_ok:
-                self.warn(
-                    entry,
-                    role,
-                    f"{p.display()!r}: a capitalised particle reads back as family name",
-                )
+                notes.append(f"{p.display()!r}: a capitalised particle reads back as family name")
             last = t(prefix) + " " + family
         out = last
         if suffix:
@@ -202,14 +229,16 @@ class _Writer:
     def entry(self, entry: Entry) -> str:
         f = entry.fields
         kind = self.entry_type(entry)
-        out: list[tuple[str, str]] = []  # (field, already-delimited value)
+        written: list[str] = []  # field names, in the order written
+        lines: list[str] = []
         used: set[str] = set()
 
         def put(name: str, value: str, *, raw: bool = False) -> None:
             if name in used:
                 self.warn(entry, name, "written twice: the second value is dropped by bibtex")
             used.add(name)
-            out.append((name, value if raw else "{" + value + "}"))
+            written.append(name)
+            lines.append(f"  {name} = {value},\n" if raw else f"  {name} = {{{value}}},\n")
 
         if (type_of(kind) or "document") != entry.type:
             put("entrysubtype", subtype_name(entry.type))
@@ -420,14 +449,13 @@ class _Writer:
             )
 
         if self.biblatex:
-            for name, _ in out:
+            for name in written:
                 if not valid_field(kind, name) and name != "nameflags":
                     self.warnings.append(
                         f"{entry.key}: field {name!r} is not in BibLaTeX's data model for "
                         f"@{kind}; biber ignores it"
                     )
-        body = "".join(f"  {name} = {value},\n" for name, value in out)
-        return f"@{kind}{{{entry.key},\n{body}}}\n"
+        return f"@{kind}{{{entry.key},\n{''.join(lines)}}}\n"
 
 
 @lru_cache(maxsize=65536)

@@ -153,10 +153,18 @@ _ENCODER = UnicodeToLatexEncoder(
     unknown_char_policy="keep",
     unknown_char_warning=False,
 )
-# Scripts LaTeX cannot set without extra fonts: keep them as UTF-8 (and warn).
-_KEEP_UTF8 = re.compile(
-    r"[\u0370-\u03ff\u0400-\u052f\u0590-\u08ff\u0e00-\u0eff\u1100-\u11ff\u1800-\u18af"
-    r"\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+# Scripts LaTeX cannot set without extra fonts: keep them as UTF-8 (and warn). Code point
+# ranges, not a regex: compiling a class this wide takes longer than a whole small export.
+_KEEP_UTF8 = (
+    (0x0370, 0x03FF),  # Greek
+    (0x0400, 0x052F),  # Cyrillic
+    (0x0590, 0x08FF),  # Hebrew, Arabic, Syriac …
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0x1800, 0x18AF),  # Mongolian
+    (0x3000, 0x9FFF),  # CJK
+    (0xAC00, 0xD7AF),  # Hangul syllables
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
 )
 
 
@@ -175,6 +183,25 @@ def escape(text: str) -> str:
     return _ESCAPE_RE.sub(_escape_one, text)
 
 
+_ESCAPE_CHARS = re.compile(r"[\\{}&%$#_~^\u00a0–—“”]")
+
+
+def needs_escape(text: str) -> bool:
+    """Whether :func:`escape` changes ``text`` (most field values have nothing to escape;
+    those that are also ASCII are their own :func:`encode_ascii` too).
+
+    What ``_ESCAPE_RE.search`` tells, twice as fast: a character class and substring tests
+    instead of an alternation tried at every position."""
+    return (
+        _ESCAPE_CHARS.search(text) is not None
+        or "--" in text
+        or "``" in text
+        or "''" in text
+        or "!`" in text
+        or "?`" in text
+    )
+
+
 def encode_ascii(text: str) -> tuple[str, set[str]]:
     """Classic BibTeX: ASCII with ``{\\"u}``; returns the characters kept in UTF-8."""
     escaped = escape(text)
@@ -185,9 +212,6 @@ def encode_ascii(text: str) -> tuple[str, set[str]]:
     for ch in escaped:
         if ch.isascii():
             out.append(ch)
-        elif _KEEP_UTF8.match(ch):
-            out.append(ch)
-            kept.add(ch)
         else:
             latex = _encode_char(ch)
             if latex == ch:
@@ -196,8 +220,12 @@ def encode_ascii(text: str) -> tuple[str, set[str]]:
     return "".join(out), kept
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)  # room for the thousands of characters of CJK text
 def _encode_char(ch: str) -> str:
+    """The LaTeX for a non-ASCII character, or the character itself if it is kept."""
+    code = ord(ch)
+    if any(low <= code <= high for low, high in _KEEP_UTF8):
+        return ch
     latex = str(_ENCODER.unicode_to_latex(ch))
     if latex == ch:
         latex = _accented(ch)
@@ -242,10 +270,9 @@ def _accented(ch: str) -> str:
 # ---------------------------------------------------------------------------
 # Case protection in titles
 
-_WORD = re.compile(r"[^\s]+")
+_SPACES = re.compile(r"(\s+)")
 
 
-@lru_cache(maxsize=65536)
 def protect_case(encoded: str, plain: str, *, whole: bool = False) -> str:
     """Brace the words a style would lower-case: words with a capital after the first
     word (``{Mongolia}``), acronyms and mixed case anywhere (``{UN}``, ``{iPod}``);
@@ -256,25 +283,28 @@ def protect_case(encoded: str, plain: str, *, whole: bool = False) -> str:
     """
     if whole:
         return "{" + encoded + "}" if encoded else encoded
-    if not any(c.isupper() for c in plain):
+    if not any(map(str.isupper, plain)):
         return encoded
-    out: list[str] = []
-    pos = 0
+    parts = _SPACES.split(encoded)  # words at even indexes, the spaces between them at odd
     first = True
-    for m in _WORD.finditer(encoded):
-        word = m.group()
-        out.append(encoded[pos : m.start()])
-        pos = m.end()
-        text = decode(word)[0] if ("\\" in word or "{" in word) else word
-        letters = [c for c in text if c.isalpha()]
-        if letters and _needs_protection(text, letters, first) and _balanced(word):
-            out.append("{" + word + "}")
-        else:
-            out.append(word)
-        if letters:
+    for i in range(0, len(parts), 2):
+        word, has_letters = _protect_word(parts[i], first)
+        parts[i] = word
+        if has_letters:
             first = False
-    out.append(encoded[pos:])
-    return "".join(out)
+    return "".join(parts)
+
+
+# Titles are nearly all different, but they are made of far fewer different words: the
+# decision is cached per word (and whether it is the title's first word).
+@lru_cache(maxsize=65536)
+def _protect_word(word: str, first: bool) -> tuple[str, bool]:
+    """``word`` braced if a style must not lower-case it, and whether it has letters."""
+    text = decode(word)[0] if ("\\" in word or "{" in word) else word
+    letters = [c for c in text if c.isalpha()]
+    if letters and _needs_protection(text, letters, first) and _balanced(word):
+        return "{" + word + "}", True
+    return word, bool(letters)
 
 
 def _needs_protection(text: str, letters: list[str], first: bool) -> bool:

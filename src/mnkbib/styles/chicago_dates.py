@@ -63,12 +63,32 @@ class Date:
         return (self.year or 0, self.month or 0, self.day or 0)
 
 
+# Dates of date-parts made of ints (every date mnkbib writes), by their parts: a library has
+# few distinct dates, and a Date (frozen) can be shared. Parts equal to ints (2018.0, True)
+# find the Date their int() values make, as they would without the cache.
+_DATES: dict[tuple[object, ...], Date] = {}
+_DATES_MAX = 1 << 16
+
+
 def parse_date(value: Any) -> Date | None:
     """A CSL-JSON date object (``{"date-parts": [[2018, 3, 25]]}``, ``literal``, ``raw``)."""
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):
         return None
     parts = value.get("date-parts")
     if parts and isinstance(parts, list) and parts[0]:
+        if type(parts[0]) is list:
+            key = tuple(parts[0][:3])
+            try:
+                found = _DATES.get(key)
+            except TypeError:  # an unhashable part
+                found = None
+            if found is not None:
+                return found
+            if all(type(p) is int for p in key):
+                if len(_DATES) >= _DATES_MAX:
+                    _DATES.clear()
+                found = _DATES[key] = Date(*key, *(None,) * (3 - len(key)))
+                return found
         first = [_int(p) for p in parts[0][:3]]
         if first and first[0] is not None:
             first += [None] * (3 - len(first))

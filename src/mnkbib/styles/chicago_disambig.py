@@ -30,7 +30,7 @@ def _short_names(entry: Entry, names: Sequence[Name], shown: int) -> str:
 
 def add_given_names(entries: Sequence[Entry], names: dict[str, list[Name]]) -> None:
     by_family: dict[tuple[str, str], dict[tuple[str, str, str], Name]] = defaultdict(dict)
-    firsts = {key: name_forms(value[:1]) for key, value in names.items()}
+    firsts = {key: name_forms(value)[:1] for key, value in names.items()}
     for entry in entries:
         first = firsts[entry.id]
         if first and first[0][1].literal is None:

@@ -205,7 +205,10 @@ _NOT_WORD = re.compile(r"[^\w ]+")
 @lru_cache(maxsize=65536)
 def sort_key(text: str) -> str:
     """Collation key: accents and punctuation ignored, case-insensitive."""
-    if not text.isascii():  # ASCII has nothing to decompose
+    if text.isascii():  # ASCII has nothing to decompose
+        if text.replace(" ", "").isalnum():  # and most often nothing to remove either
+            return text.casefold().strip()
+    else:
         decomposed = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NOT_WORD.sub("", text).casefold().strip()

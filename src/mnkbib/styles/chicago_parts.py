@@ -6,8 +6,7 @@ templates are lists of parts joined by the punctuation of their form.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .chicago_entry import Entry
 from .chicago_names import Name, name_list
@@ -32,9 +31,11 @@ ROLE_VERBS = {
 CONTAINER_SUBSTITUTES = frozenset({"article-magazine", "article-newspaper", "broadcast", "webpage"})
 
 
-@dataclass(frozen=True, slots=True)
-class Creator:
-    """Who heads an entry: names with a role, or a substitute (container, title)."""
+class Creator(NamedTuple):
+    """Who heads an entry: names with a role, or a substitute (container, title).
+
+    A named tuple rather than a frozen dataclass: a list makes a few per entry, and a frozen
+    dataclass's ``__init__`` (``object.__setattr__`` per field) costs three times as much."""
 
     rich: Rich | None
     kind: Literal["names", "container", "title", "none"]
@@ -89,12 +90,15 @@ def creator(entry: Entry, mode: Mode, *, disambiguate: bool = False) -> Creator:
     return found
 
 
+# roles whose names head an entry, in order of precedence (a broadcast's director only in
+# a bibliography)
+HEAD_ROLES = ("author", "editor", "translator", "director")
+HEAD_ROLES_BROADCAST_NOTE = ("author", "editor", "translator")
+
+
 def _creator(entry: Entry, mode: Mode, disambiguate: bool) -> Creator:
-    roles = ["author"]
-    roles += ["editor", "translator"]
-    if not (entry.type == "broadcast" and mode != "bib"):
-        roles.append("director")
-    for role in roles:
+    broadcast_note = entry.type == "broadcast" and mode != "bib"
+    for role in HEAD_ROLES_BROADCAST_NOTE if broadcast_note else HEAD_ROLES:
         names = entry.names(role)
         if names:
             return Creator(

@@ -15,6 +15,7 @@ from .chicago_parts import creator
 from .richtext import Rich
 
 _ARTICLE = re.compile(r"^(the|an|a)\s+", re.IGNORECASE)
+_ARTICLE_INITIALS = frozenset("TtAa")
 _LEADING_MARKS = "“”‘’\"'*([ "
 
 NameKey = tuple[tuple[str, str], ...]
@@ -22,7 +23,7 @@ NameKey = tuple[tuple[str, str], ...]
 
 def title_key(text: str, english: bool) -> str:
     text = text.lstrip(_LEADING_MARKS)
-    if english:
+    if english and text[:1] in _ARTICLE_INITIALS:  # most titles start with no article
         text = _ARTICLE.sub("", text, count=1)
     return sort_key(text)
 

@@ -199,21 +199,69 @@ _STEPS: dict[bool, list[dict[str, tuple[str, int]]]] = {
 _STEPS_MAX = 1 << 15  # per table
 
 
+def _chunks(state: int, value: str, transform: bool) -> tuple[str, int]:
+    """``value`` title-cased chunk by chunk from ``state``, and the state after it."""
+    out = []
+    tables = _STEPS[transform]
+    for chunk in _CHUNK.findall(value):
+        table = tables[state]
+        found = table.get(chunk)
+        if found is None:
+            if len(table) >= _STEPS_MAX:
+                table.clear()
+            found = table[chunk] = _step(state, chunk, transform)
+        out.append(found[0])
+        state = found[1]
+    return "".join(out), state
+
+
+# _chunks memoized for the words between single spaces: per (transform, state), word ->
+# (printed word, next state), and the same for a word after a space (" " + word). Splitting at
+# spaces is much cheaper than the chunk regex, and a title is then a look-up per word.
+_WORDS: dict[bool, list[dict[str, tuple[str, int]]]] = {
+    True: [{} for _ in range(6)],
+    False: [{} for _ in range(6)],
+}
+_SPACED_WORDS: dict[bool, list[dict[str, tuple[str, int]]]] = {
+    True: [{} for _ in range(6)],
+    False: [{} for _ in range(6)],
+}
+
+
+def _word(state: int, word: str, transform: bool, spaced: bool) -> tuple[str, int]:
+    """``word`` (after a space if ``spaced``) title-cased from ``state``, and the state after
+    it: :func:`_chunks`, memoized."""
+    table = (_SPACED_WORDS if spaced else _WORDS)[transform][state]
+    found = table.get(word)
+    if found is None:
+        if len(table) >= _STEPS_MAX:
+            table.clear()
+        if spaced:  # the chunk " " (see _step), then the word
+            after_space = START_SENTENCE if state == AFTER_SENTENCE_PUNCT else AFTER_WORD_END
+            printed, next_state = _chunks(after_space, word, transform)
+            found = (" " + printed, next_state)
+        else:
+            found = _chunks(state, word, transform)
+        table[word] = found
+    return found
+
+
 class _TitleCaser:
     def __init__(self) -> None:
         self.state = START
 
     def text(self, value: str, transform: bool = True) -> str:
-        out = []
-        state = self.state
-        tables = _STEPS[transform]
-        for chunk in _CHUNK.findall(value):
-            table = tables[state]
-            found = table.get(chunk)
-            if found is None:
-                if len(table) >= _STEPS_MAX:
-                    table.clear()
-                found = table[chunk] = _step(state, chunk, transform)
+        if "  " in value or not value.isprintable():
+            # a run of spaces, or other white space (printable text has none), is one chunk:
+            # not the same as words between single spaces
+            printed, self.state = _chunks(self.state, value, transform)
+            return printed
+        first, *rest = value.split(" ")
+        printed, state = _word(self.state, first, transform, spaced=False)
+        out = [printed]
+        spaced = _SPACED_WORDS[transform]
+        for word in rest:
+            found = spaced[state].get(word) or _word(state, word, transform, spaced=True)
             out.append(found[0])
             state = found[1]
         self.state = state
@@ -242,6 +290,10 @@ def title_case(node: Rich) -> Rich:
 
     Returns a new tree; ``node`` (often a cached parse) is left alone.
     """
+    if type(node) is Seq and len(node.children) == 1 and type(node.children[0]) is Text:
+        # what parse() makes of a title without markup or quotes (most titles): the walk
+        # below, for one text, without its closure and copies
+        return Seq(Text(_title_case_text(node.children[0].value)))
     caser = _TitleCaser()
     last = node.children[-1] if node.children else None
     split_last = (
@@ -265,6 +317,18 @@ def title_case(node: Rich) -> Rich:
         return clone
 
     return visit(node)
+
+
+def _title_case_text(value: str) -> str:
+    """:func:`title_case` of ``Seq(Text(value))``: the last word is cased as the last word
+    when there is more than one word, it has no break (``-``, ``/``, dashes) and nothing
+    follows it."""
+    caser = _TitleCaser()
+    if " " in value and not value.endswith(" "):
+        head, space, tail = value.rpartition(" ")
+        if not set(tail) & _BREAKS:
+            return caser.text(head + space) + caser.last_word(tail)
+    return caser.text(value)
 
 
 # --------------------------------------------------------------------------- page ranges
