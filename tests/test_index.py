@@ -356,7 +356,9 @@ def test_the_json_column_is_what_json_dumps_gives(text: str) -> None:
     entries = list(parse_library(text, "t").entries.values())
     for chosen in (entries, entries[:1], []):
         expected = json.dumps([entry_json(e) for e in chosen], ensure_ascii=False, indent=2)
-        assert b"".join(json_array([json_item(e) for e in chosen])) == expected.encode()
+        items = [json_item(e) for e in chosen]
+        for batch in (1, 2, 2000):  # in parts of any size
+            assert b"".join(json_array(items, batch)) == expected.encode()
 
 
 @pytest.mark.parametrize("scan_limit", [0, 100], ids=["mapping", "scans"])

@@ -91,17 +91,14 @@ def json_item(entry: Entry) -> bytes:
     return ("  " + pretty_json(entry_json(entry), 1)).encode("utf-8")
 
 
-def json_array(items: list[bytes]) -> Iterator[bytes]:
+def json_array(items: list[bytes], batch: int = 2000) -> Iterator[bytes]:
     """``json.dumps([...], ensure_ascii=False, indent=2)`` of the items' entries, in
-    UTF-8, in parts."""
+    UTF-8, in parts of ``batch`` items (joined in C, never the whole array at once)."""
     if not items:
         yield b"[]"
         return
-    yield b"[\n"
-    yield items[0]
-    for item in items[1:]:
-        yield b",\n"
-        yield item
+    for start in range(0, len(items), batch):
+        yield (b"[\n" if start == 0 else b",\n") + b",\n".join(items[start : start + batch])
     yield b"\n]"
 
 

@@ -88,16 +88,11 @@ def emit_all(parts: Iterable[str], batch: int = 1000) -> None:
         emit("".join(chunk))
 
 
-def emit_bytes(parts: Iterable[bytes], batch: int = 1000) -> None:
-    """UTF-8 data on stdout, in batches (100,000 entries' JSON is larger than the library)."""
-    chunk: list[bytes] = []
+def emit_bytes(parts: Iterable[bytes]) -> None:
+    """UTF-8 data on stdout, part by part (100,000 entries' JSON is larger than the
+    library: it is never made whole)."""
     for part in parts:
-        chunk.append(part)
-        if len(chunk) >= batch:
-            click.echo(b"".join(chunk), nl=False)
-            chunk.clear()
-    if chunk:
-        click.echo(b"".join(chunk), nl=False)
+        click.echo(part, nl=False)
 
 
 def emit_json(value: Any) -> None:

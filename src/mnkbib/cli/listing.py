@@ -119,7 +119,8 @@ def render_entries(entries: list[Any], *, as_json: bool, keys_only: bool) -> Non
     if keys_only:
         emit("".join(k + "\n" for k in _column(entries, "key", lambda e: e.key)))
     elif as_json:
-        emit_bytes([*json_array(_column(entries, "json", json_item)), b"\n"])
+        emit_bytes(json_array(_column(entries, "json", json_item)))
+        emit("\n")
     elif is_tty() and len(entries) <= MAX_TABLE_ROWS:
         from mnkbib.console import print_table
 
