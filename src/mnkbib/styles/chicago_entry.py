@@ -8,7 +8,7 @@ from typing import Any
 
 from .chicago_dates import Date, parse_date
 from .chicago_names import NameList
-from .chicago_text import is_english, page_range, parse, title_case
+from .chicago_text import is_english, page_range, parse, parse_title_case
 from .richtext import Italic, Link, Quoted, Rich, Seq, Text
 
 # Titles of these types are "parts" (quoted); all others are whole works (italic).
@@ -50,8 +50,7 @@ def ordinal(number: int) -> str:
 @lru_cache(maxsize=65536)
 def styled_title(value: str, english: bool) -> Rich:
     """Parsed title words, in title case for English (cached: rich text is never mutated)."""
-    rich = parse(value)
-    return title_case(rich) if english else rich
+    return parse_title_case(value) if english else parse(value)
 
 
 _UNSET: Any = object()
@@ -161,9 +160,10 @@ class Entry:
 
     def year(self) -> str:
         """'2018a', 'n.d.', 'n.d.-a'."""
-        if self.issued is None:
+        issued = self.issued
+        if issued is None:
             return "n.d." + (f"-{self.year_suffix}" if self.year_suffix else "")
-        return self.issued.year_text() + self.year_suffix
+        return issued.year_text() + self.year_suffix
 
     # ------------------------------------------------------------------ titles
 

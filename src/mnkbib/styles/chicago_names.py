@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Literal
 
 Name = Mapping[str, Any]
@@ -29,6 +30,11 @@ def _s(name: Name, key: str) -> str:
     return value.strip() if isinstance(value, str) else str(value).strip()
 
 
+# The parts of a name, in the order _Forms.__init__ reads them.
+_PARTS = ("non-dropping-particle", "family", "given", "literal", "dropping-particle", "suffix")
+_read_parts = itemgetter(*_PARTS)
+
+
 class _Forms:
     """Everything Chicago prints or sorts of one name, computed once per distinct name."""
 
@@ -36,27 +42,40 @@ class _Forms:
 
     def __init__(self, name: Name) -> None:
         self.family_first = ff = bool(name.get("static-ordering"))
-        self.person = (_s(name, "non-dropping-particle"), _s(name, "family"), _s(name, "given"))
-        literal = _s(name, "literal")
-        family = self.person[1]
+        # every part as _s reads it, in one pass over the name (most have two parts)
+        parts = dict.fromkeys(_PARTS, "")
+        for key, value in name.items():
+            if value and key in parts:
+                parts[key] = value.strip() if isinstance(value, str) else str(value).strip()
+        particle, family, full_given, literal, dropping, suffix = _read_parts(parts)
+        self.person = (particle, family, full_given)
         if literal or not family:
-            self.literal: str | None = literal or self.person[2]
+            self.literal: str | None = literal or full_given
             self.short = self.long = self.sort = self.literal
             self.sort_key = (sort_key(self.literal), "")
             return
         self.literal = None
-        particle, _, full_given = self.person
-        dropping = _s(name, "dropping-particle")
-        suffix = _s(name, "suffix")
-        self.short = core = _join_particle(particle, family)
-        given_particles = " ".join(filter(None, (full_given, dropping, particle)))
-        if ff:
-            self.long = self.sort = " ".join(filter(None, (core, full_given, suffix)))
-        else:
-            self.long = " ".join(filter(None, (full_given, dropping, core, suffix)))
-            # sort: "Family, Given particles, Suffix" (non-dropping particle demoted, as CMOS 8.5)
-            out = family + (f", {given_particles}" if given_particles else "")
-            self.sort = out + (f", {suffix}" if suffix else "")
+        if particle or dropping or suffix:
+            self.short = core = _join_particle(particle, family)
+            given_particles = " ".join(filter(None, (full_given, dropping, particle)))
+            if ff:
+                self.long = self.sort = " ".join(filter(None, (core, full_given, suffix)))
+            else:
+                self.long = " ".join(filter(None, (full_given, dropping, core, suffix)))
+                # sort: "Family, Given particles, Suffix" (non-dropping particle demoted, as
+                # CMOS 8.5)
+                out = family + (f", {given_particles}" if given_particles else "")
+                self.sort = out + (f", {suffix}" if suffix else "")
+        else:  # most names: a family and a given name, the same forms without the joins
+            self.short = core = family
+            given_particles = full_given
+            if not full_given:
+                self.long = self.sort = family
+            elif ff:
+                self.long = self.sort = f"{family} {full_given}"
+            else:
+                self.long = f"{full_given} {family}"
+                self.sort = f"{family}, {full_given}"
         self.sort_key = (sort_key(core if ff else family), sort_key(given_particles))
 
 

@@ -37,7 +37,7 @@ def creator_key(entry: Entry) -> NameKey:
     if head.kind == "names":
         names = entry.names(head.role)
         if names:
-            return tuple(forms.sort_key for forms in names.forms)
+            return tuple([forms.sort_key for forms in names.forms])
     if head.kind == "container":
         return ((_rich_key(head.rich, entry.english), ""),)
     return ((_rich_key(head.rich, entry.english), ""),)

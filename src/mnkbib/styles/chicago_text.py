@@ -285,6 +285,14 @@ def _iter_text(node: Rich) -> Iterator[Text]:
             yield from _iter_text(child)
 
 
+def parse_title_case(value: str) -> Rich:
+    """``title_case(parse(value))``; a title without markup or quotes (most titles, and each
+    different) goes straight to its words, without parsing and caching the parse."""
+    if _SPECIAL.search(value) is None:
+        return Seq(Text(_title_case_text(value)))
+    return title_case(parse(value))
+
+
 def title_case(node: Rich) -> Rich:
     """CSL title case (as citeproc applies it): capitalise words except stop words.
 

@@ -106,6 +106,9 @@ class Text(Rich):
     def is_empty(self) -> bool:
         return not self.value
 
+    def plain(self) -> str:
+        return self.value
+
     def copy(self) -> Text:
         return Text(self.value)
 
@@ -234,7 +237,10 @@ def _end(node: Rich) -> tuple[str, bool]:
             quoted = True
         children = node.children
         node = children[-1] if children else node
-        if node.is_empty():  # rare: an empty node at the end; the last non-empty one counts
+        empty = node._empty  # known at once for a Text, cached for the others
+        if empty is None:
+            empty = node.is_empty()
+        if empty:  # rare: an empty node at the end; the last non-empty one counts
             for child in reversed(children):
                 if not child.is_empty():
                     node = child
@@ -251,7 +257,7 @@ def _seam(children: list[Rich], sep: str) -> str:
     if punct not in (".", ","):
         return sep
     last = children[-1]  # never empty: join and add_suffix keep only non-empty parts
-    end, quoted = _end(last)
+    end, quoted = (last.value[-1:], False) if type(last) is Text else _end(last)
     if punct == "." and end in (".", "?", "!", "…"):
         return sep[1:]
     if punct == "," and end in ("?", "!"):
@@ -284,14 +290,18 @@ def join(parts: Iterable[Rich | str | None], sep: str = "") -> Seq:
             if not part:
                 continue
             node: Rich = Text(part)
-        elif part.is_empty():
-            continue
         else:
+            empty = part._empty  # known at once for a Text, cached for the others
+            if empty is None:
+                empty = part.is_empty()
+            if empty:
+                continue
             node = part
         if children:
             children.append(Text(sep if plain_sep else _seam(children, sep)))
         children.append(node)
-    out = _seq(children)
+    out = object.__new__(Seq)  # Seq(*children), for children that are all nodes already
+    out.children = children
     out._empty = not children
     return out
 
@@ -392,7 +402,7 @@ def render(
     if to == "text":
         _text_into(node, 0, out)
         return "".join(out)
-    _markup_into(node, to == "markdown", 0, link_titles, out)
+    _markup_children_into((node,), to == "markdown", 0, link_titles, out)
     text = "".join(out)
     return _escape_line_starts(text) if to == "markdown" else text
 
@@ -415,40 +425,57 @@ def _text_into(node: Rich, quotes: int, out: list[str]) -> None:
     if isinstance(node, Quoted):
         double = quotes % 2 == 0
         out.append("“" if double else "‘")
-        for child in node.children:
-            _text_into(child, quotes + 1, out)
+        _text_children_into(node.children, quotes + 1, out)
         out.append("”" if double else "’")
         return
-    for child in node.children:
-        _text_into(child, quotes, out)
+    _text_children_into(node.children, quotes, out)
+
+
+def _text_children_into(children: list[Rich], quotes: int, out: list[str]) -> None:
+    for child in children:
+        if isinstance(child, Text):  # most children: words, without a call for each
+            out.append(child.value)
+        else:
+            _text_into(child, quotes, out)
+
+
+def _markup_children_into(
+    children: Iterable[Rich], markdown: bool, quotes: int, link_titles: bool, out: list[str]
+) -> None:
+    """Markdown (``markdown``) or HTML of ``children`` appended to ``out``: one recursive walk
+    that appends (a generator per node, as before, took a third of the time of a markdown
+    list); words are escaped here, without a call for each."""
+    for child in children:
+        if isinstance(child, Text):
+            value = child.value
+            if not markdown:
+                out.append(html.escape(value, quote=False))
+            elif _MD_SPECIAL.search(value) is None:  # most words: nothing to escape
+                out.append(value)
+            else:
+                out.append(escape_markdown(value))
+        else:
+            _markup_into(child, markdown, quotes, link_titles, out)
 
 
 def _markup_into(
     node: Rich, markdown: bool, quotes: int, link_titles: bool, out: list[str]
 ) -> None:
-    """Markdown (``markdown``) or HTML appended to ``out``: one recursive walk that appends
-    (a generator per node, as before, took a third of the time of a markdown list)."""
-    if isinstance(node, Text):
-        value = node.value
-        out.append(escape_markdown(value) if markdown else html.escape(value, quote=False))
-        return
+    """The markup of one node that is not a Text (see :func:`_markup_children_into`)."""
     children = node.children
     if isinstance(node, Quoted):
         double = quotes % 2 == 0
         out.append("“" if double else "‘")
-        for child in children:
-            _markup_into(child, markdown, quotes + 1, link_titles, out)
+        _markup_children_into(children, markdown, quotes + 1, link_titles, out)
         out.append("”" if double else "’")
         return
     tags = None if isinstance(node, Link) else _TAGS.get(type(node))
     if tags is None and not isinstance(node, Link):  # no markup of its own
-        for child in children:
-            _markup_into(child, markdown, quotes, link_titles, out)
+        _markup_children_into(children, markdown, quotes, link_titles, out)
         return
     # A link or emphasis: the inner text is needed as one string.
     inner: list[str] = []
-    for child in children:
-        _markup_into(child, markdown, quotes, link_titles, inner)
+    _markup_children_into(children, markdown, quotes, link_titles, inner)
     text = "".join(inner)
     if isinstance(node, Link):
         to = "markdown" if markdown else "html"
