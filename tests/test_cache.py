@@ -602,7 +602,8 @@ def test_a_first_read_in_chunks_is_a_whole_parse(
     old = cache.COLD_CHUNK
     cache.COLD_CHUNK = chunk
     try:
-        got = cache._parse_in_chunks(text.encode("utf-8"), path, str(path), parse_library)
+        result = cache._parse_in_chunks(text.encode("utf-8"), path, str(path), parse_library)
+        got = result[0] if result is not None else None
     finally:
         cache.COLD_CHUNK = old
     try:
@@ -626,3 +627,67 @@ def test_a_large_first_read_is_done_in_chunks(
     assert count.entries == 700
     assert_same(path, snap)
     assert cache_is_valid(path)
+
+
+# ---------------------------------------------------------------------------
+# First reads on several cores (mnkbib.coldread)
+
+needs_fork = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="first reads use worker processes on Linux only"
+)
+
+
+@pytest.fixture
+def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first read of 4 blocks or more uses 2 workers with jobs of 3 blocks."""
+    from mnkbib import coldread
+
+    monkeypatch.setattr(coldread, "COLD_PARALLEL_MIN", 4)
+    monkeypatch.setattr(coldread, "COLD_JOB", 3)
+    monkeypatch.setattr(cache, "COLD_CHUNK", 2)
+    monkeypatch.setattr(coldread.os, "sched_getaffinity", lambda _pid: {0, 1})
+
+
+@needs_fork
+def test_a_first_read_by_workers_gives_what_a_parse_gives(lib: Path, parallel: None) -> None:
+    from mnkbib.entrymap import EntryMap
+
+    snap = read(lib)
+    assert isinstance(snap.entries, EntryMap)  # served from the pool the workers wrote
+    assert_same(lib, snap)
+    assert cache_is_valid(lib)
+    state = cache.load_state(lib)
+    assert state is not None and state.entries() == list(fresh(lib).entries.values())
+
+
+@needs_fork
+def test_a_first_listing_by_workers_gives_the_index_of_one_process(
+    tmp_path: Path, parallel: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mnkbib import coldread
+    from mnkbib.listindex import GROUPS, library_index
+
+    lib = tmp_path / "library.yaml"
+    lib.write_text(make_text(40), encoding="utf-8")
+    cache._LAST.clear()
+    by_workers = library_index(Store(lib))
+    assert by_workers.map is not None and by_workers.map.matches(lib.read_bytes())
+    got = {name: by_workers.column(name) for name in GROUPS["index"]}
+
+    monkeypatch.setattr(coldread, "COLD_PARALLEL_MIN", 10**9)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-cache"))
+    cache._LAST.clear()
+    alone = library_index(Store(lib))
+    assert got == {name: alone.column(name) for name in GROUPS["index"]}
+
+
+@needs_fork
+def test_a_block_the_workers_cannot_read_alone_goes_to_the_whole_parse(
+    tmp_path: Path, parallel: None, count: Counter
+) -> None:
+    lib = tmp_path / "library.yaml"
+    text = make_text(12).replace("  key0007:\n", "  key0007: &anchor\n")
+    lib.write_text(text, encoding="utf-8")
+    with pytest.raises(ParseError, match="anchor"):
+        read(lib)
+    assert count.files >= 1  # the whole-file parse gave the exact error

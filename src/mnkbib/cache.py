@@ -34,6 +34,10 @@ footer, a duplicate key, a block that does not parse on its own, too many change
 blocks — falls back to mapping or parsing the whole file, which also gives the exact
 error message.
 
+A first read of a large library is shared out to worker processes, one per core
+(:mod:`mnkbib.coldread`): they parse the blocks, build the listing rows and pickle the
+entries for the base pool, which is stored as those pickled parts.
+
 Every cache file starts with a magic line, a JSON header (cache format, Python
 version, fingerprint of mnkbib's modules, CRC-32 of the payload) and a pickle. A
 missing, corrupt, truncated, foreign or old cache is ignored and rebuilt; a cache
@@ -185,6 +189,18 @@ def _shared(entries: list[Entry]) -> list[Entry]:
     return out
 
 
+def pack_entries(entries: list[Entry]) -> bytes:
+    """A part of the base pool: ``entries`` pickled, equal people and dates shared."""
+    return _dumps(_shared(entries))
+
+
+def _unpack_entries(parts: list[bytes]) -> list[Entry]:
+    entries: list[Entry] = []
+    for part in parts:
+        entries.extend(pickle.loads(part))
+    return entries
+
+
 def _pack(kind: str, payload: Any) -> bytes:
     body = _dumps(payload)
     header = json.dumps(
@@ -254,7 +270,7 @@ class State:
     the overlay (entries not in the base pool; small, stored in the head) or in the base
     pool (a large file, loaded only when every entry is needed)."""
 
-    __slots__ = ("_base", "_base_file", "base_id", "map", "overlay")
+    __slots__ = ("_base", "_base_file", "_parts", "base_id", "map", "overlay")
 
     def __init__(
         self,
@@ -264,15 +280,27 @@ class State:
         *,
         base: dict[bytes, Entry] | None = None,
         base_file: Path | None = None,
+        parts: list[bytes] | None = None,
     ) -> None:
         self.map = fmap
         self.base_id = base_id  # "" until the base pool is written
         self.overlay = overlay
         self._base = base
         self._base_file = base_file
+        self._parts = parts  # the base pool as pickled parts, from a first read's workers
 
     def base(self) -> dict[bytes, Entry] | None:
         """The base pool (loaded now if need be); None when it is missing or damaged."""
+        if self._base is None and self._parts is not None:
+            gc_enabled = gc.isenabled()
+            gc.disable()
+            try:
+                self._base = _base_of(self.map.digests, self._parts)
+            finally:
+                if gc_enabled:
+                    gc.enable()
+            self._parts = None
+            self._base_file = None
         if self._base is None and self._base_file is not None:
             self._base = _load_base(self._base_file, self.base_id)
             self._base_file = None
@@ -301,7 +329,14 @@ class State:
 
     def with_map(self, fmap: FileMap, overlay: dict[bytes, Entry]) -> State:
         """The same pools for a changed file."""
-        return State(fmap, self.base_id, overlay, base=self._base, base_file=self._base_file)
+        return State(
+            fmap,
+            self.base_id,
+            overlay,
+            base=self._base,
+            base_file=self._base_file,
+            parts=self._parts,
+        )
 
 
 _LAST: dict[Path, tuple[State, Snapshot]] = {}  # what this process last read, for remember()
@@ -313,10 +348,21 @@ def _load_base(base_file: Path, base_id: str) -> dict[bytes, Entry] | None:
     if base is None:
         return None
     try:
-        stored_id, blob, entries = base
-        if stored_id != base_id or len(blob) != len(entries) * DIGEST_SIZE:
+        stored_id, blob, parts = base
+        if stored_id != base_id:
             return None
-        digests = (blob[i : i + DIGEST_SIZE] for i in range(0, len(blob), DIGEST_SIZE))
+        digests = [blob[i : i + DIGEST_SIZE] for i in range(0, len(blob), DIGEST_SIZE)]
+        return _base_of(digests, parts)
+    except Exception:
+        return None
+
+
+def _base_of(digests: list[bytes], parts: list[bytes]) -> dict[bytes, Entry] | None:
+    """The base pool from its pickled parts, for blocks with these digests (in order)."""
+    try:
+        entries = _unpack_entries(parts)
+        if len(entries) != len(digests):
+            return None
         return dict(zip(digests, entries, strict=True))
     except Exception:
         return None
@@ -350,7 +396,8 @@ def save_state(path: Path, state: State) -> None:
                 return
             digests = state.map.digests
             base_id = os.urandom(12).hex()
-            _write(base_file, _pack("base", (base_id, b"".join(digests), _shared(entries))))
+            part = pack_entries(entries)
+            _write(base_file, _pack("base", (base_id, b"".join(digests), [part])))
             state.base_id = base_id
             state._base = dict(zip(digests, entries, strict=True))
             state._base_file = None
@@ -507,13 +554,22 @@ def _state_from_parse(data: bytes, snap: Snapshot) -> State | None:
 
 
 def _parse_in_chunks(
-    data: bytes, path: Path, source: str, parse: Callable[[str, str], Snapshot]
-) -> Snapshot | None:
+    data: bytes,
+    path: Path,
+    source: str,
+    parse: Callable[[str, str], Snapshot],
+    build: Callable[[Entry], tuple[Any, ...]] | None = None,
+) -> tuple[Snapshot, list[tuple[Any, ...]] | None] | None:
     """A first read done block by block, COLD_CHUNK blocks per YAML load: the entries a
     whole-file parse gives, in a fraction of its memory (the YAML node tree of 100,000
     entries takes about 2 GB). The header and footer are parsed on their own (``parse``
     of them, with no entries between) and every block must parse alone to its key. None
-    for anything unusual: then the whole-file parse gives the result or the exact error."""
+    for anything unusual: then the whole-file parse gives the result or the exact error.
+
+    A large library is read by worker processes (:mod:`mnkbib.coldread`), which also
+    give ``build(entry)`` of every entry when ``build`` is given (the listing rows);
+    otherwise the rows are None and the caller builds them."""
+    from mnkbib import coldread
     from mnkbib.store import Snapshot
 
     fmap = build_map(data)
@@ -528,8 +584,16 @@ def _parse_in_chunks(
         return None
     if frame.entries:
         return None
-    entries: list[Entry] = []
     n = len(fmap)
+    workers = coldread.workers_for(n)
+    if workers:
+        got = coldread.parse(data, fmap, source, build, workers)
+        if got is None:
+            return None
+        parts, rows = got
+        state = _save_parts(path, fmap, parts)
+        return _snapshot(state, data, path, source), rows
+    entries: list[Entry] = []
     for lo in range(0, n, COLD_CHUNK):
         part = _parse_blocks(data, fmap, list(range(lo, min(lo + COLD_CHUNK, n))), source)
         if part is None:
@@ -545,7 +609,20 @@ def _parse_in_chunks(
         fmap=fmap,
     )
     _LAST[path] = (state, snap)
-    return snap
+    return snap, None
+
+
+def _save_parts(path: Path, fmap: FileMap, parts: list[bytes]) -> State:
+    """The state of a first read whose entries came as pickled parts of the base pool:
+    the pool and the head are written; the parts stay at hand in case the pool is not."""
+    state = State(fmap, os.urandom(12).hex(), {}, parts=parts)
+    try:
+        base_file, head_file = cache_files(path)
+        _write(base_file, _pack("base", (state.base_id, b"".join(fmap.digests), parts)))
+        _write(head_file, _pack("head", (fmap.payload(), state.base_id, {})))
+    except Exception:
+        pass
+    return state
 
 
 class _Loader:
@@ -631,24 +708,30 @@ def _cached_parse(path: Path, source: str, parse: Callable[[str, str], Snapshot]
         data = path.read_bytes()
     except OSError:
         return parse(read_text(path), source)  # read_text raises the right error
-    return _parse_bytes(path, data, source, parse)
+    return _parse_bytes(path, data, source, parse)[0]
 
 
 def _parse_bytes(
-    path: Path, data: bytes, source: str, parse: Callable[[str, str], Snapshot]
-) -> Snapshot:
+    path: Path,
+    data: bytes,
+    source: str,
+    parse: Callable[[str, str], Snapshot],
+    build: Callable[[Entry], tuple[Any, ...]] | None = None,
+) -> tuple[Snapshot, list[tuple[Any, ...]] | None]:
+    """The library of these bytes, and ``build(entry)`` of each entry when a first read
+    made them on its way (see :func:`_parse_in_chunks`; else None)."""
     state = load_state(path)
     if state is not None:
         patch = diff(state.map, data)
         if patch is not None and patch.map is state.map:
-            return _snapshot(state, data, path, source)
+            return _snapshot(state, data, path, source), None
         new = _patched(state, patch, data, source) if patch is not None else None
         if new is None:
             new = _remapped(state, data, source)
         if new is not None:
             save_state(path, new)
-            return _snapshot(new, data, path, source)
-    chunked = _parse_in_chunks(data, path, source, parse)
+            return _snapshot(new, data, path, source), None
+    chunked = _parse_in_chunks(data, path, source, parse, build)
     if chunked is not None:
         return chunked
     snap = parse(_decode(data, path), source)
@@ -660,7 +743,7 @@ def _parse_bytes(
         save_state(path, fresh)
         snap.data, snap.fmap = data, fresh.map
         _LAST[path] = (fresh, snap)
-    return snap
+    return snap, None
 
 
 def remember(
@@ -1015,9 +1098,16 @@ def _build_index(
     old: Index | None,
     kind: str = "index",
 ) -> Index:
-    snap = _parse_bytes(path, data, source, parse)
-    entries = list(snap.entries.values())
+    snap, built = _parse_bytes(path, data, source, parse, build)
     fmap = snap.fmap
+    if built is not None and fmap is not None and len(built) == len(fmap):
+        # a first read built the rows on its way (entries never loaded here)
+        if old is not None:
+            old.close()
+        index = Index(fmap, len(built), set(names), columns=_columns(built, names))
+        save_index(path, index, kind)
+        return index
+    entries = list(snap.entries.values())
     rows: list[tuple[Any, ...]] = []
     if fmap is not None and old is not None and old.map is not None and len(fmap) == len(entries):
         try:
