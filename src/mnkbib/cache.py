@@ -201,12 +201,13 @@ def _unpack_entries(parts: list[bytes]) -> list[Entry]:
     return entries
 
 
-def _pack(kind: str, payload: Any) -> bytes:
+def _pack(kind: str, payload: Any) -> list[bytes]:
+    """A cache file's bytes, in pieces (joined, the largest would be copied once more)."""
     body = _dumps(payload)
     header = json.dumps(
         {"kind": kind, "fingerprint": fingerprint(), "crc": zlib.crc32(body), "size": len(body)}
     ).encode()
-    return MAGIC + struct.pack("<I", len(header)) + header + body
+    return [MAGIC, struct.pack("<I", len(header)), header, body]
 
 
 def _unpack(data: bytes, kind: str) -> Any:
@@ -244,8 +245,9 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Atomically, or not at all: a cache that cannot be written is no error."""
+def _write(path: Path, pieces: list[bytes]) -> None:
+    """These pieces, one after the other, atomically or not at all: a cache that cannot
+    be written is no error."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -253,7 +255,7 @@ def _write(path: Path, data: bytes) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.writelines(pieces)
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):
@@ -933,8 +935,9 @@ def save_index(path: Path, index: Index, kind: str = "index") -> None:
                 "size": len(meta),
             }
         ).encode()
-        data = MAGIC + struct.pack("<I", len(header)) + header + meta + b"".join(blobs)
-        _write(index_file(path, kind), data)
+        _write(
+            index_file(path, kind), [MAGIC, struct.pack("<I", len(header)), header, meta, *blobs]
+        )
     except Exception:
         return
 

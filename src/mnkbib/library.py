@@ -5,7 +5,6 @@ Changes are recorded so that the store can write only what changed.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +66,8 @@ class Library:
         try:
             return self.entries[key]
         except KeyError:
+            import difflib
+
             close = difflib.get_close_matches(key, self.entries, n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             raise NotFoundError(f"no entry with key {key!r}{hint}") from None

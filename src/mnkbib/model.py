@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cache
 from itertools import repeat
 from typing import Any
 
@@ -113,13 +114,18 @@ _PERSON_KEYS: tuple[tuple[str, str], ...] = (
 
 _PERSON_ATTRS: dict[str, str] = dict(_PERSON_KEYS)
 
-_CJK = re.compile(
-    r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
-)
+_CJK_CLASS = r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+
+
+@cache
+def _cjk() -> re.Pattern[str]:
+    """Compiled on first use: its wide ranges take milliseconds to compile, and most
+    commands never parse a name."""
+    return re.compile(_CJK_CLASS)
 
 
 def _is_cjk(text: str) -> bool:
-    return bool(_CJK.search(text))
+    return not text.isascii() and _cjk().search(text) is not None
 
 
 # ---------------------------------------------------------------------------

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from anyascii import anyascii
-
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
@@ -20,6 +18,8 @@ class _Transliterations(dict[int, str]):
     (anyascii maps each code point on its own, so ``str.translate`` gives its result)."""
 
     def __missing__(self, code: int) -> str:
+        from anyascii import anyascii  # here: its import costs more than most commands
+
         value: str = anyascii(chr(code))
         self[code] = value
         return value

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +93,8 @@ def _line_merge(ancestor: str, ours: str, theirs: str, marker_size: int) -> int:
         theirs,
     ]
     try:
+        import subprocess  # here: only git commands need it
+
         done = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as exc:
         raise MnkbibError(f"cannot run git merge-file: {exc.strerror}") from None
@@ -103,6 +104,8 @@ def _line_merge(ancestor: str, ours: str, theirs: str, marker_size: int) -> int:
 
 
 def _git(root: Path, *args: str) -> str:
+    import subprocess
+
     try:
         done = subprocess.run(
             ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
