@@ -661,8 +661,8 @@ def test_a_first_read_by_workers_gives_what_a_parse_gives(lib: Path, parallel: N
 
 
 @needs_fork
-def test_a_first_listing_by_workers_gives_the_index_of_one_process(
-    tmp_path: Path, parallel: None, monkeypatch: pytest.MonkeyPatch
+def test_a_first_listing_by_workers_gives_the_indexes_of_one_process(
+    tmp_path: Path, parallel: None, count: Counter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from mnkbib import coldread
     from mnkbib.listindex import GROUPS, library_index
@@ -670,15 +670,19 @@ def test_a_first_listing_by_workers_gives_the_index_of_one_process(
     lib = tmp_path / "library.yaml"
     lib.write_text(make_text(40), encoding="utf-8")
     cache._LAST.clear()
-    by_workers = library_index(Store(lib))
-    assert by_workers.map is not None and by_workers.map.matches(lib.read_bytes())
-    got = {name: by_workers.column(name) for name in GROUPS["index"]}
+    first = library_index(Store(lib))
+    assert first.map is not None and first.map.matches(lib.read_bytes())
+    # every group was built on the way: reading the others parses nothing
+    count.reset()
+    by_workers = {kind: library_index(Store(lib), first, kind) for kind in GROUPS}
+    got = {kind: {n: by_workers[kind].column(n) for n in GROUPS[kind]} for kind in GROUPS}
+    assert count.files == count.entries == 0
 
     monkeypatch.setattr(coldread, "COLD_PARALLEL_MIN", 10**9)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-cache"))
     cache._LAST.clear()
-    alone = library_index(Store(lib))
-    assert got == {name: alone.column(name) for name in GROUPS["index"]}
+    alone = {kind: library_index(Store(lib), None, kind) for kind in GROUPS}
+    assert got == {kind: {n: alone[kind].column(n) for n in GROUPS[kind]} for kind in GROUPS}
 
 
 @needs_fork

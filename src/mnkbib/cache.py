@@ -560,8 +560,8 @@ def _parse_in_chunks(
     path: Path,
     source: str,
     parse: Callable[[str, str], Snapshot],
-    build: Callable[[Entry], tuple[Any, ...]] | None = None,
-) -> tuple[Snapshot, list[tuple[Any, ...]] | None] | None:
+    builds: Mapping[str, Callable[[Entry], tuple[Any, ...]]] | None = None,
+) -> tuple[Snapshot, dict[str, list[tuple[Any, ...]]] | None] | None:
     """A first read done block by block, COLD_CHUNK blocks per YAML load: the entries a
     whole-file parse gives, in a fraction of its memory (the YAML node tree of 100,000
     entries takes about 2 GB). The header and footer are parsed on their own (``parse``
@@ -569,8 +569,8 @@ def _parse_in_chunks(
     for anything unusual: then the whole-file parse gives the result or the exact error.
 
     A large library is read by worker processes (:mod:`mnkbib.coldread`), which also
-    give ``build(entry)`` of every entry when ``build`` is given (the listing rows);
-    otherwise the rows are None and the caller builds them."""
+    give, for each ``name, build`` of ``builds``, ``build(entry)`` of every entry (the
+    rows of the listing indexes); otherwise the rows are None and the caller builds them."""
     from mnkbib import coldread
     from mnkbib.store import Snapshot
 
@@ -589,7 +589,7 @@ def _parse_in_chunks(
     n = len(fmap)
     workers = coldread.workers_for(n)
     if workers:
-        got = coldread.parse(data, fmap, source, build, workers)
+        got = coldread.parse(data, fmap, source, builds or {}, workers)
         if got is None:
             return None
         parts, rows = got
@@ -718,10 +718,10 @@ def _parse_bytes(
     data: bytes,
     source: str,
     parse: Callable[[str, str], Snapshot],
-    build: Callable[[Entry], tuple[Any, ...]] | None = None,
-) -> tuple[Snapshot, list[tuple[Any, ...]] | None]:
-    """The library of these bytes, and ``build(entry)`` of each entry when a first read
-    made them on its way (see :func:`_parse_in_chunks`; else None)."""
+    builds: Mapping[str, Callable[[Entry], tuple[Any, ...]]] | None = None,
+) -> tuple[Snapshot, dict[str, list[tuple[Any, ...]]] | None]:
+    """The library of these bytes, and the rows of ``builds`` when a first read made
+    them on its way (see :func:`_parse_in_chunks`; else None)."""
     state = load_state(path)
     if state is not None:
         patch = diff(state.map, data)
@@ -733,7 +733,7 @@ def _parse_bytes(
         if new is not None:
             save_state(path, new)
             return _snapshot(new, data, path, source), None
-    chunked = _parse_in_chunks(data, path, source, parse, build)
+    chunked = _parse_in_chunks(data, path, source, parse, builds)
     if chunked is not None:
         return chunked
     snap = parse(_decode(data, path), source)
@@ -942,6 +942,9 @@ def save_index(path: Path, index: Index, kind: str = "index") -> None:
         return
 
 
+Group = tuple[Callable[["Entry"], tuple[Any, ...]], tuple[str, ...]]  # build, column names
+
+
 class Known(Protocol):
     """What is known of a library file already read: its map, and maybe its bytes."""
 
@@ -960,6 +963,7 @@ def cached_index(
     names: tuple[str, ...],
     known: Known | None = None,
     kind: str = "index",
+    also: Callable[[], Mapping[str, Group]] | None = None,
 ) -> Index:
     """``build(entry)`` for every entry of the library at ``path``, as columns ``names``:
     from the index when it was built for exactly these bytes (the same SHA-256 test as the
@@ -970,7 +974,8 @@ def cached_index(
     ``known``: the file as already read (a snapshot, or another index's map): the index
     must then be of exactly those bytes, and when its map is theirs, the file is not read
     again. ``kind``: which index (each group of columns is a file of its own, built when
-    first asked for)."""
+    first asked for). ``also``: gives the other groups, ``kind → (build, names)``, built
+    and saved too when a first read by worker processes has every entry at hand."""
     with _quiet_gc():
         from mnkbib.store import read_text
 
@@ -1022,7 +1027,7 @@ def cached_index(
                 if patched.cut > INDEX_SAVE_SHARE * patched.size:
                     save_index(path, patched, kind)
                 return give(patched)
-        return give(_build_index(path, data, source, parse, build, names, old, kind))
+        return give(_build_index(path, data, source, parse, build, names, old, kind, also))
 
 
 def _patched_index(
@@ -1100,14 +1105,24 @@ def _build_index(
     names: tuple[str, ...],
     old: Index | None,
     kind: str = "index",
+    also: Callable[[], Mapping[str, Group]] | None = None,
 ) -> Index:
-    snap, built = _parse_bytes(path, data, source, parse, build)
+    groups = {kind: (build, names), **(also() if also is not None else {})}
+    snap, built = _parse_bytes(path, data, source, parse, {k: g[0] for k, g in groups.items()})
     fmap = snap.fmap
-    if built is not None and fmap is not None and len(built) == len(fmap):
-        # a first read built the rows on its way (entries never loaded here)
+    if built is not None and fmap is not None and len(built[kind]) == len(fmap):
+        # A first read built the rows on its way (the entries are not loaded here); the
+        # other groups are saved too, each an index of its own.
         if old is not None:
             old.close()
-        index = Index(fmap, len(built), set(names), columns=_columns(built, names))
+        for other, (_, other_names) in groups.items():
+            if other != kind:
+                other_rows = built.pop(other)
+                columns = _columns(other_rows, other_names)
+                save_index(path, Index(fmap, len(fmap), set(other_names), columns=columns), other)
+                del other_rows, columns
+        rows = built.pop(kind)
+        index = Index(fmap, len(rows), set(names), columns=_columns(rows, names))
         save_index(path, index, kind)
         return index
     entries = list(snap.entries.values())

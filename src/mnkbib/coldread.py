@@ -5,7 +5,8 @@ A first read (no cache yet, or a cache of another mnkbib) parses every entry: ab
 listing index and the cache's pool. The blocks of a library are independent YAML, so
 the work splits: worker processes, forked with the file's bytes and map already in
 memory, each parse a share of the blocks (COLD_CHUNK blocks per YAML load, as a read
-in one process does), build their listing rows when the caller wants them, and hand
+in one process does), build the rows of the listing indexes the caller asks for
+(every group at once: the entries are at hand only now), and hand
 back their entries already pickled for the cache's pool — the parent never holds
 100,000 parsed entries, which also keeps a first read's memory down.
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ Build = Callable[["Entry"], tuple[Any, ...]]
 
 # What the forked workers read: set in the parent just before the fork, so nothing of
 # it is pickled to reach them.
-_JOB: tuple[bytes, FileMap, str, Build | None] | None = None
+_JOB: tuple[bytes, FileMap, str, Mapping[str, Build]] | None = None
 
 
 def workers_for(blocks: int) -> int:
@@ -53,16 +54,20 @@ def workers_for(blocks: int) -> int:
     return min(cpus, MAX_WORKERS, jobs)
 
 
+Rows = dict[str, list[tuple[Any, ...]]]
+
+
 def parse(
-    data: bytes, fmap: FileMap, source: str, build: Build | None, workers: int
-) -> tuple[list[bytes], list[tuple[Any, ...]] | None] | None:
+    data: bytes, fmap: FileMap, source: str, builds: Mapping[str, Build], workers: int
+) -> tuple[list[bytes], Rows] | None:
     """Every block's entry, as pickled parts of the cache's pool (in file order), and
-    ``build(entry)`` of each when ``build`` is given; None when a block does not parse
-    on its own (or a worker failed): then the caller reads in one process."""
+    for each ``name, build`` in ``builds`` the list of ``build(entry)``; None when a
+    block does not parse on its own (or a worker failed): then the caller reads in one
+    process."""
     global _JOB
     n = len(fmap)
     jobs = [(lo, min(lo + COLD_JOB, n)) for lo in range(0, n, COLD_JOB)]
-    _JOB = (data, fmap, source, build)
+    _JOB = (data, fmap, source, builds)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             results = pool.map(_job, jobs, chunksize=1)
@@ -73,20 +78,19 @@ def parse(
     if any(result is None for result in results):
         return None
     parts = [part for part, _ in results]
-    if build is None:
-        return parts, None
-    rows: list[tuple[Any, ...]] = []
+    rows: Rows = {name: [] for name in builds}
     for _, part_rows in results:
-        rows.extend(part_rows)
+        for name, values in part_rows.items():
+            rows[name].extend(values)
     return parts, rows
 
 
-def _job(bounds: tuple[int, int]) -> tuple[bytes, list[tuple[Any, ...]] | None] | None:
+def _job(bounds: tuple[int, int]) -> tuple[bytes, Rows] | None:
     """In a worker: the blocks ``[lo, hi)`` parsed, pickled for the pool, and their rows."""
     from mnkbib.cache import COLD_CHUNK, _parse_blocks, pack_entries
 
     assert _JOB is not None
-    data, fmap, source, build = _JOB
+    data, fmap, source, builds = _JOB
     lo, hi = bounds
     entries: list[Entry] = []
     for start in range(lo, hi, COLD_CHUNK):
@@ -94,5 +98,5 @@ def _job(bounds: tuple[int, int]) -> tuple[bytes, list[tuple[Any, ...]] | None] 
         if part is None:
             return None
         entries.extend(part)
-    rows = [build(entry) for entry in entries] if build is not None else None
+    rows = {name: [build(entry) for entry in entries] for name, build in builds.items()}
     return pack_entries(entries), rows

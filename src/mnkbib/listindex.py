@@ -126,13 +126,14 @@ GROUPS: dict[str, tuple[str, ...]] = {
 
 def _builder(kind: str) -> Callable[[Entry], tuple[Any, ...]]:
     """The function that gives one entry's values of the columns of group ``kind``."""
-    from mnkbib.dedupe import identity_keys
-    from mnkbib.query import row_values
-
     if kind == "json":
         return lambda entry: (json_item(entry),)
     if kind == "ids":
+        from mnkbib.dedupe import identity_keys
+
         return lambda entry: (tuple(identity_keys(entry)),)
+    from mnkbib.query import row_values
+
     shared: dict[Any, Any] = {}
     share = shared.setdefault  # equal values as one object: a smaller, faster index
 
@@ -164,8 +165,11 @@ def library_index(store: Store, known: Known | None = None, kind: str = "index")
     from mnkbib.cache import cached_index
     from mnkbib.store import parse_library
 
+    def also() -> dict[str, tuple[Callable[[Entry], tuple[Any, ...]], tuple[str, ...]]]:
+        return {k: (_builder(k), names) for k, names in GROUPS.items() if k != kind}
+
     return cached_index(
-        store.path, store.source, parse_library, _builder(kind), GROUPS[kind], known, kind
+        store.path, store.source, parse_library, _builder(kind), GROUPS[kind], known, kind, also
     )
 
 
