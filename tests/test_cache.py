@@ -280,7 +280,14 @@ def damage_empty(path: Path) -> None:
 
 @pytest.mark.parametrize("damage", [damage_corrupt, damage_truncate, damage_foreign, damage_empty])
 @pytest.mark.parametrize("which", [0, 1], ids=["base", "head"])
-def test_damaged_cache_is_ignored_and_rebuilt(lib: Path, damage: Any, which: int) -> None:
+@pytest.mark.parametrize("workers", [False, True], ids=["one-process", "workers"])
+def test_damaged_cache_is_ignored_and_rebuilt(
+    lib: Path, damage: Any, which: int, workers: bool, request: pytest.FixtureRequest
+) -> None:
+    if workers:
+        if not sys.platform.startswith("linux"):
+            pytest.skip("first reads use worker processes on Linux only")
+        request.getfixturevalue("parallel")  # the cache written by a first read's workers
     read(lib)
     damage(cache.cache_files(lib)[which])
     state = cache.load_state(lib)
