@@ -15,8 +15,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import fields
 from functools import lru_cache
-from typing import Any
+from operator import attrgetter
+from typing import Any, cast
 
 from mnkbib.model import Entry, PartialDate, Person
 
@@ -36,12 +38,33 @@ from .bibfields import (
     subtype_name,
     type_of,
 )
-from .biblatex_dm import valid_field
+from .biblatex_dm import GLOBAL_FIELDS, TYPE_FIELDS
 from .common import babel_name, language_tag, plain_text
 from .latex import encode_ascii, escape, needs_escape, protect_case
 
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-:.+/]*$")
 _TITLE_FIELDS = frozenset({"title", "subtitle", "title-short", "original-title"})
+# (field, field written), in the order written
+_TITLES = (
+    ("title", "title"),
+    ("subtitle", "subtitle"),
+    ("title-short", "shorttitle"),
+    ("title-translit", "usera"),
+    ("original-title", "origtitle"),
+)
+_OTHER_DATES = (("original-date", "origdate"), ("accessed", "urldate"))
+_DESCRIPTIONS = (
+    ("genre", "type"),
+    ("medium", "medium"),
+    ("event", "eventtitle"),
+    ("event-place", "venue"),
+)
+# The fields few entries have: entry() tests for them only if an entry has one of them.
+_RARE_FIELDS = frozenset(
+    [name for name, _ in _TITLES[1:] + _OTHER_DATES + _DESCRIPTIONS]
+    + ["translated-title", "container-short", "collection", "edition", "isbn", "issn"]
+    + ["versions"]
+)
 _HANDLED = frozenset(
     [
         "title",
@@ -95,13 +118,35 @@ class _Writer:
     def __init__(self, biblatex: bool) -> None:
         self.biblatex = biblatex
         self.warnings: list[str] = []
-        # person -> (name as written, warnings without entry and field)
-        self.people: dict[Person, tuple[str, tuple[str, ...]]] = {}
+        # A library names the same people again and again: each is written once (see
+        # names()). Person fields -> (name as written, warnings without entry and field):
+        self.people: dict[tuple[Any, ...], tuple[str, tuple[str, ...]]] = {}
+        # id(person) -> name as written, for the people written so far who bring no name
+        # flag and no warning (most); the cache shares equal people as one object, so most
+        # names are found here, by identity. ``seen`` holds these people: no id is reused
+        # while the writer lives.
+        self.plain_names: dict[int, str] = {}
+        self.seen: list[Person] = []
+        # mnkbib type -> (entry type written, entrysubtype or None), for entries without a
+        # bibtex-type hint (see kind())
+        self.kinds: dict[str, tuple[str, str | None]] = {}
+        # entry type -> the fields BibLaTeX's data model allows it (biblatex only)
+        self.valid_fields: dict[str, frozenset[str]] = {}
 
     # -- text ---------------------------------------------------------------
 
     def text(self, entry: Entry, name: str, value: str) -> str:
-        encoded, notes = self.encode(value)
+        # encode()'s fast path (most values are plain), with _is_plain() inlined for short
+        # values: the writer's most frequent test.
+        if (self.biblatex or value.isascii()) and (
+            _not_plain(value) is None
+            and not ("-" in value and "--" in value)
+            and not ("'" in value and "''" in value)
+            if len(value) < _LONG
+            else _is_plain(value)
+        ):
+            return value
+        encoded, notes = _encode_value(value, self.biblatex)
         for note in notes:
             self.warn(entry, name, note)
         return encoded
@@ -109,17 +154,9 @@ class _Writer:
     def encode(self, value: str) -> tuple[str, tuple[str, ...]]:
         """``value`` as the dialect writes it, and what to warn about (without the entry and
         field: the same value may be written for many)."""
-        notes: tuple[str, ...] = ()
-        if "\n" in value or "\r" in value or "\t" in value:
-            notes = ("line breaks and tabs become spaces",)
-            value = " ".join(value.split())
-        if (self.biblatex or value.isascii()) and not needs_escape(value):
-            return value, notes  # most values: nothing to encode
-        encoded, kept = _encode(value, self.biblatex)
-        if kept:
-            sample = "".join(sorted(kept))[:12]
-            notes += (f"{sample!r} kept in UTF-8 (no LaTeX encoding for it)",)
-        return encoded, notes
+        if (self.biblatex or value.isascii()) and _is_plain(value):
+            return value, ()  # most values: nothing to encode
+        return _encode_value(value, self.biblatex)
 
     def verbatim(self, entry: Entry, name: str, value: str) -> str:
         value = " ".join(value.split())
@@ -139,17 +176,39 @@ class _Writer:
 
     # -- names --------------------------------------------------------------
 
-    def person(self, entry: Entry, role: str, p: Person) -> str:
-        # A library names the same people again and again (and its cache shares them as one
-        # object): each is written once, and its warnings repeated for each entry.
-        found = self.people.get(p)
+    def _remember(self, p: Person) -> tuple[str, tuple[str, ...]]:
+        """``p`` as written and its warnings (remembered for names())."""
+        text = self._plain_person(p)
+        found: tuple[str, tuple[str, ...]] = (text, ()) if text is not None else self._named(p)
+        flagged = p.family_first or (p.dropping_particle and not p.particle and not self.biblatex)
+        if not (found[1] or flagged):
+            self.plain_names[id(p)] = found[0]
+            self.seen.append(p)
+        return found
+
+    def _named(self, p: Person) -> tuple[str, tuple[str, ...]]:
+        """_person()'s name and warnings for ``p``, written once for all equal people."""
+        key = _person_fields(p)
+        found = self.people.get(key)
         if found is None:
             notes: list[str] = []
-            found = self.people[p] = (self._person(p, notes), tuple(notes))
-        text, notes_of_p = found
-        for note in notes_of_p:
-            self.warn(entry, role, note)
-        return text
+            found = self.people[key] = (self._person(p, notes), tuple(notes))
+        return found
+
+    def _plain_person(self, p: Person) -> str | None:
+        """What _person() writes for most names, faster: a family and a given name with
+        nothing to encode (and so nothing to warn about); None for any other name."""
+        family, given = p.family, p.given
+        if (
+            family
+            and given
+            and not (p.literal or p.particle or p.dropping_particle or p.suffix)
+            and (self.biblatex or (family.isascii() and given.isascii()))
+            and _is_plain(family + given)  # (joined, they can only hold more to encode)
+        ):
+            family = "{" + family + "}" if _brace_family(family, False) else family
+            return family + ", " + ("{" + given + "}" if "," in given else given)
+        return None
 
     def _person(self, p: Person, notes: list[str]) -> str:
         """One name as the dialect writes it; what to warn about is added to ``notes``."""
@@ -163,16 +222,8 @@ class _Writer:
             return p.literal if p.literal == "others" else "{" + t(p.literal) + "}"
         if not p.family:
             return "{}, " + _brace_if(t(p.given), "," in p.given or " and " in p.given)
-        family = t(p.family)
-        words = p.family.split()
-        if (
-            (len(words) > 1 and any(w[:1].islower() for w in words))
-            or (len(p.family) > 1 and p.family.isupper())
-            or (p.family[:1].islower() and (p.particle or p.dropping_particle))
-            or "," in p.family
-            or " and " in f" {p.family.lower()} "
-        ):
-            family = "{" + family + "}"
+        particles = bool(p.particle or p.dropping_particle)
+        family = _brace_if(t(p.family), _brace_family(p.family, particles))
         given = _brace_if(t(p.given), "," in p.given) if p.given else ""
         suffix = _brace_if(t(p.suffix), "," in p.suffix) if p.suffix else ""
         prefix = " ".join(x for x in (p.dropping_particle, p.particle) if x)
@@ -205,12 +256,25 @@ class _Writer:
         return out
 
     def names(self, entry: Entry, role: str, people: list[Person], flags: list[str]) -> str:
-        for i, p in enumerate(people, 1):
+        # Each person is written once (see _remember()), and their warnings repeated for
+        # each entry.
+        known = list(map(self.plain_names.get, map(id, people)))
+        if all(known):  # people seen before, with no flag and no warning (no name is "")
+            return " and ".join(cast("list[str]", known))
+        texts: list[str] = []
+        for i, (p, text) in enumerate(zip(people, known, strict=True), 1):
+            if text:  # (no flag, no warning)
+                texts.append(text)
+                continue
             if p.family_first:
                 flags.append(f"{role}{i}: family-first")
             if p.dropping_particle and not p.particle and not self.biblatex:
                 flags.append(f"{role}{i}: dropping-particle")
-        return " and ".join(self.person(entry, role, p) for p in people)
+            text, notes = self._remember(p)
+            texts.append(text)
+            for note in notes:
+                self.warn(entry, role, note)
+        return " and ".join(texts)
 
     # -- entries ------------------------------------------------------------
 
@@ -226,45 +290,57 @@ class _Writer:
                 return h
         return mapped
 
+    def kind(self, entry: Entry) -> tuple[str, str | None]:
+        """The entry type written, and the ``entrysubtype`` if it does not bring back the
+        mnkbib type."""
+        kind = self.entry_type(entry)
+        if (type_of(kind) or "document") != entry.type:
+            return kind, subtype_name(entry.type)
+        return kind, None
+
     def entry(self, entry: Entry) -> str:
         f = entry.fields
-        kind = self.entry_type(entry)
-        written: list[str] = []  # field names, in the order written
-        lines: list[str] = []
-        used: set[str] = set()
-
-        def put(name: str, value: str, *, raw: bool = False) -> None:
-            if name in used:
-                self.warn(entry, name, "written twice: the second value is dropped by bibtex")
-            used.add(name)
-            written.append(name)
-            lines.append(f"  {name} = {value},\n" if raw else f"  {name} = {{{value}}},\n")
-
-        if (type_of(kind) or "document") != entry.type:
-            put("entrysubtype", subtype_name(entry.type))
         hint = f.get("bibtex-type")
+        if hint is None:  # most entries: the types written depend on the mnkbib type alone
+            found = self.kinds.get(entry.type)
+            if found is None:
+                found = self.kinds[entry.type] = self.kind(entry)
+            kind, subtype = found
+        else:
+            kind, subtype = self.kind(entry)
+        # Field written -> its value (braced when written), in the order written. No two
+        # fields below are written under one name (tests/test_bibtex_perf_writer.py checks);
+        # an unknown field whose name is taken is not written.
+        out: dict[str, str] = {}
+        month_line: int | None = None
+
+        if subtype is not None:
+            out["entrysubtype"] = subtype
         if isinstance(hint, str) and hint and hint.lower() != kind:
-            put("bibtex-type", hint)  # a type this dialect does not have: kept as a field
+            out["bibtex-type"] = hint  # a type this dialect does not have: kept as a field
         flags: list[str] = []
         english = str(f.get("language", "en")).lower().startswith("en")
+        # Most entries have none of the rarer fields: one test for them all, and their tests
+        # below are skipped.
+        rare = not f.keys().isdisjoint(_RARE_FIELDS)
 
         # Names.
         spare_editors = ["editora", "editorb", "editorc"] if self.biblatex else []
-        for role, bibname in ROLE_FIELDS.items():
-            people = f.get(role)
+        for role in filter(f.__contains__, ROLE_FIELDS):  # (most entries have one or two)
+            people = f[role]
             if not people:
                 continue
             text = self.names(entry, role, people, flags)
             if self.biblatex and role in EDITOR_TYPES:
                 if spare_editors:
                     slot = spare_editors.pop(0)
-                    put(slot, text)
-                    put(slot + "type", EDITOR_TYPES[role])
+                    out[slot] = text
+                    out[slot + "type"] = EDITOR_TYPES[role]
                     continue
                 self.warn(entry, role, "no editora/b/c left: written as a field biber ignores")
-            put(bibname, text)
+            out[ROLE_FIELDS[role]] = text
         if flags:
-            put("nameflags", ", ".join(flags))
+            out["nameflags"] = ", ".join(flags)
             if self.biblatex:
                 self.warn(
                     entry,
@@ -273,23 +349,16 @@ class _Writer:
                 )
 
         # Titles.
-        for name, bibname in (
-            ("title", "title"),
-            ("subtitle", "subtitle"),
-            ("title-short", "shorttitle"),
-            ("title-translit", "usera"),
-            ("original-title", "origtitle"),
-        ):
+        for name, bibname in _TITLES if rare else _TITLES[:1]:
             value = f.get(name)
             if value:
                 encoded = self.text(entry, name, str(value))
                 if name in _TITLE_FIELDS:
                     encoded = protect_case(encoded, str(value), whole=not english)
-                put(bibname, encoded)
-        if f.get("translated-title"):
-            put(
-                "titleaddon",
-                "[" + self.text(entry, "translated-title", f["translated-title"]) + "]",
+                out[bibname] = encoded
+        if rare and f.get("translated-title"):
+            out["titleaddon"] = (
+                "[" + self.text(entry, "translated-title", f["translated-title"]) + "]"
             )
 
         # Dates.
@@ -297,21 +366,22 @@ class _Writer:
         raw_date = f.get("date-raw")
         if self.biblatex:
             if isinstance(raw_date, str) and raw_date:
-                put("date", self.verbatim(entry, "date-raw", raw_date))
+                out["date"] = self.verbatim(entry, "date-raw", raw_date)
             elif isinstance(date, PartialDate):
-                put("date", str(date))
+                out["date"] = str(date)
         else:
             if isinstance(date, PartialDate):
-                put("year", str(date.year))
+                out["year"] = str(date.year)
                 if date.month:
-                    put("month", MONTHS[date.month - 1], raw=True)
+                    month_line = len(out)  # a macro: written without braces (below)
+                    out["month"] = MONTHS[date.month - 1]
                 if date.day:
-                    put("day", str(date.day))
+                    out["day"] = str(date.day)
             if isinstance(raw_date, str) and raw_date:
-                put("date-raw", self.verbatim(entry, "date-raw", raw_date))
-        for name, bibname in (("original-date", "origdate"), ("accessed", "urldate")):
+                out["date-raw"] = self.verbatim(entry, "date-raw", raw_date)
+        for name, bibname in _OTHER_DATES if rare else ():
             if isinstance(f.get(name), PartialDate):
-                put(bibname, str(f[name]))
+                out[bibname] = str(f[name])
 
         # Container and numbers.
         container = f.get("container")
@@ -326,38 +396,39 @@ class _Writer:
                 bibname = "organization"
             else:
                 bibname = "booktitle"
-            put(bibname, self.text(entry, "container", container))
-        if f.get("container-short"):
-            put("shortjournal", self.text(entry, "container-short", f["container-short"]))
-        if f.get("collection"):
-            put("series", self.text(entry, "collection", f["collection"]))
-        for name in ("volume", "edition"):
-            if f.get(name):
-                put(name, self.text(entry, name, f[name]))
+            out[bibname] = self.text(entry, "container", container)
+        if rare and f.get("container-short"):
+            out["shortjournal"] = self.text(entry, "container-short", f["container-short"])
+        if rare and f.get("collection"):
+            out["series"] = self.text(entry, "collection", f["collection"])
+        if f.get("volume"):
+            out["volume"] = self.text(entry, "volume", f["volume"])
+        if rare and f.get("edition"):
+            out["edition"] = self.text(entry, "edition", f["edition"])
         article = kind in ARTICLE_TYPES or kind == "review"
         number, issue, series_no = f.get("number"), f.get("issue"), f.get("collection-number")
         if article:
             if issue:
-                put("number", self.text(entry, "issue", issue))
+                out["number"] = self.text(entry, "issue", issue)
             if number:
-                put("eid", self.text(entry, "number", number))
+                out["eid"] = self.text(entry, "number", number)
             if series_no:
-                put("collection-number", self.text(entry, "collection-number", series_no))
+                out["collection-number"] = self.text(entry, "collection-number", series_no)
         else:
             if issue:
-                put("issue", self.text(entry, "issue", issue))
+                out["issue"] = self.text(entry, "issue", issue)
             if kind in SERIES_NUMBER_TYPES and f.get("collection"):
                 if series_no:
-                    put("number", self.text(entry, "collection-number", series_no))
+                    out["number"] = self.text(entry, "collection-number", series_no)
                 if number:
-                    put("eid", self.text(entry, "number", number))
+                    out["eid"] = self.text(entry, "number", number)
             else:
                 if number:
-                    put("number", self.text(entry, "number", number))
+                    out["number"] = self.text(entry, "number", number)
                 if series_no:
-                    put("collection-number", self.text(entry, "collection-number", series_no))
+                    out["collection-number"] = self.text(entry, "collection-number", series_no)
         if f.get("pages"):
-            put("pages", self.text(entry, "pages", f["pages"]))
+            out["pages"] = self.text(entry, "pages", f["pages"])
 
         # Publisher, place, event.
         publisher = f.get("publisher")
@@ -366,54 +437,47 @@ class _Writer:
                 bibname = "school"
             elif kind in ("thesis", "techreport", "report"):
                 bibname = "institution"
-            elif self.biblatex and kind == "misc" and "organization" not in used:
+            elif self.biblatex and kind == "misc" and "organization" not in out:
                 bibname = "organization"
             else:
                 bibname = "publisher"
-            put(bibname, self.text(entry, "publisher", publisher))
+            out[bibname] = self.text(entry, "publisher", publisher)
         if f.get("place"):
             bibname = "location" if self.biblatex else "address"
             if bibname in f:  # an unknown field of that name is written as it is
                 bibname = "address" if self.biblatex else "location"
-            put(bibname, self.text(entry, "place", f["place"]))
-        for name, bibname in (
-            ("genre", "type"),
-            ("medium", "medium"),
-            ("event", "eventtitle"),
-            ("event-place", "venue"),
-        ):
+            out[bibname] = self.text(entry, "place", f["place"])
+        for name, bibname in _DESCRIPTIONS if rare else ():
             if f.get(name):
-                put(bibname, self.text(entry, name, f[name]))
+                out[bibname] = self.text(entry, name, f[name])
 
         # Language.
         lang = f.get("language")
         if lang:
             babel = babel_name(lang)
             if self.biblatex and babel:
-                put("langid", babel)
+                out["langid"] = babel
                 if language_tag(babel) != lang:
-                    put("language", self.text(entry, "language", lang))
+                    out["language"] = self.text(entry, "language", lang)
             else:
-                put("language", self.text(entry, "language", lang))
+                out["language"] = self.text(entry, "language", lang)
 
         # Identifiers and links.
-        for name in ("doi", "isbn", "issn", "url"):
+        for name in ("doi", "isbn", "issn", "url") if rare else ("doi", "url"):
             if f.get(name):
                 value = f[name]
-                put(
-                    name,
+                out[name] = (
                     self.verbatim(entry, name, value)
                     if name in VERBATIM
-                    else self.text(entry, name, value),
+                    else self.text(entry, name, value)
                 )
-        if f.get("versions"):
-            put(
-                "verba" if self.biblatex else "versions",
-                _json_value(f["versions"], ascii=not self.biblatex),
+        if rare and f.get("versions"):
+            out["verba" if self.biblatex else "versions"] = _json_value(
+                f["versions"], ascii=not self.biblatex
             )
         for name in ("note", "abstract"):
             if f.get(name):
-                put(name, self.text(entry, name, f[name]))
+                out[name] = self.text(entry, name, f[name])
         tags = f.get("tags") or []
         if tags:
             for tag in tags:
@@ -421,16 +485,16 @@ class _Writer:
                     self.warn(
                         entry, "tags", f"tag {tag!r} contains a separator and reads back split"
                     )
-            put("keywords", ", ".join(self.text(entry, "tags", t) for t in tags))
+            out["keywords"] = ", ".join([self.text(entry, "tags", t) for t in tags])
 
-        # Unknown fields, as they are.
-        for name, value in f.items():
+        # Unknown fields, as they are (most entries have none).
+        for name, value in f.items() if not f.keys() <= _HANDLED else ():
             if name in _HANDLED:
                 continue
             if not _FIELD_NAME.match(name):
                 self.warn(entry, name, "not a valid BibTeX field name: not written")
                 continue
-            if name.lower() in used:
+            if name.lower() in out:
                 self.warn(
                     entry, name, f"clashes with the field {name.lower()!r} written: not written"
                 )
@@ -441,36 +505,91 @@ class _Writer:
             low = name.lower()
             if self.biblatex and low in ("year", "month", "day") and not value.isdigit():
                 self.warn(entry, low, f"{value!r} is not a number biber reads; kept as it is")
-            put(
-                low,
+            out[low] = (
                 self.verbatim(entry, name, value)
                 if low in VERBATIM
-                else self.text(entry, name, value),
+                else self.text(entry, name, value)
             )
 
         if self.biblatex:
-            for name in written:
-                if not valid_field(kind, name) and name != "nameflags":
+            valid = self.valid_fields.get(kind)
+            if valid is None:  # valid_field(kind, name) for every field name at once
+                valid = self.valid_fields[kind] = GLOBAL_FIELDS | TYPE_FIELDS.get(kind, set())
+            for name in out:
+                if name not in valid and name != "nameflags":
                     self.warnings.append(
                         f"{entry.key}: field {name!r} is not in BibLaTeX's data model for "
                         f"@{kind}; biber ignores it"
                     )
+        lines = [f"  {name} = {{{value}}},\n" for name, value in out.items()]
+        if month_line is not None:
+            lines[month_line] = f"  month = {out['month']},\n"
         return f"@{kind}{{{entry.key},\n{''.join(lines)}}}\n"
 
 
+# What needs_escape() looks for, and line breaks and tabs: these characters, and -- and ''
+# (``, !` and ?` hold a backtick).
+_NOT_PLAIN_CHARS = "\n\r\t\\{}&%$#_~^\u00a0–—“”`"
+_not_plain = re.compile(f"[{re.escape(_NOT_PLAIN_CHARS)}]").search
+_LONG = 100  # characters: see _is_plain()
+
+
+def _is_plain(value: str) -> bool:
+    """Whether ``value`` has no line breaks or tabs and nothing to escape: such a value (if it
+    is ASCII, or the dialect is BibLaTeX) is written as it is, with nothing to warn about."""
+    if len(value) < _LONG:
+        if _not_plain(value) is not None:
+            return False
+    # A long value (an abstract): a search for each character (memchr) is far faster than
+    # the regex's class test at each character.
+    elif any(map(value.__contains__, _NOT_PLAIN_CHARS)):
+        return False
+    # -- and '' looked for only where there is a - or ' (much the faster search).
+    return not ("-" in value and "--" in value) and not ("'" in value and "''" in value)
+
+
 @lru_cache(maxsize=65536)
-def _encode(value: str, biblatex: bool) -> tuple[str, frozenset[str]]:
+def _encode_value(value: str, biblatex: bool) -> tuple[str, tuple[str, ...]]:
+    """``_Writer.encode``: ``value`` as the dialect writes it and what to warn about."""
+    notes: tuple[str, ...] = ()
+    if "\n" in value or "\r" in value or "\t" in value:
+        notes = ("line breaks and tabs become spaces",)
+        value = " ".join(value.split())
+    if (biblatex or value.isascii()) and not needs_escape(value):
+        return value, notes  # nothing to encode
     if biblatex:
-        return escape(value), frozenset()
+        return escape(value), notes
     encoded, kept = encode_ascii(value)
-    return encoded, frozenset(kept)
+    if kept:
+        sample = "".join(sorted(kept))[:12]
+        notes += (f"{sample!r} kept in UTF-8 (no LaTeX encoding for it)",)
+    return encoded, notes
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
+# A person's fields, all of them: what makes two Person objects equal (and their hash, but
+# computed in C, not by the dataclass's __hash__ in Python).
+_person_fields = attrgetter(*(f.name for f in fields(Person)))
+
+
 def _brace_if(text: str, cond: bool) -> str:
     return "{" + text + "}" if cond else text
+
+
+@lru_cache(maxsize=65536)  # many people share a family name
+def _brace_family(family: str, particles: bool) -> bool:
+    """Whether a family name (of a name with ``particles`` or not) is braced: it would not
+    read back as one family name."""
+    words = family.split()
+    return (
+        (len(words) > 1 and any(w[:1].islower() for w in words))
+        or (len(family) > 1 and family.isupper())
+        or (family[:1].islower() and particles)
+        or "," in family
+        or " and " in f" {family.lower()} "
+    )
 
 
 def _json_value(value: Any, *, ascii: bool) -> str:

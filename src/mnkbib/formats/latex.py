@@ -283,6 +283,16 @@ def protect_case(encoded: str, plain: str, *, whole: bool = False) -> str:
     """
     if whole:
         return "{" + encoded + "}" if encoded else encoded
+    if (
+        plain.isascii()
+        and plain[1:].islower()  # (ASCII: no capital after the first character)
+        and encoded == plain
+        and "\\" not in plain
+        and "{" not in plain
+    ):
+        # Most titles: ASCII, nothing encoded, no LaTeX, no capital but the first letter:
+        # no word needs braces (what the loop below finds for them, much faster).
+        return encoded
     if not any(map(str.isupper, plain)):
         return encoded
     parts = _SPACES.split(encoded)  # words at even indexes, the spaces between them at odd
