@@ -13,6 +13,7 @@ from typing import Any
 
 from mnkbib.errors import UsageError
 from mnkbib.formats.csl_json import entry_to_csl
+from mnkbib.gcpause import gc_paused
 from mnkbib.model import Entry
 from mnkbib.styles import Rich, get_style, render
 from mnkbib.types import ENTRY_TYPES
@@ -26,7 +27,8 @@ def _check_markup(to: str) -> None:
 
 
 def bibliography(entries: Sequence[Entry], style: str = "author-date") -> list[tuple[str, Rich]]:
-    items = [entry_to_csl(e) for e in entries]
+    with gc_paused():  # many small dicts and lists that live on (see gc_paused)
+        items = [entry_to_csl(e) for e in entries]
     return get_style(style).bibliography(items)
 
 

@@ -26,7 +26,7 @@ from .chicago_templates import (
     contributor_phrase_interview,
     note_book,
 )
-from .richtext import Rich, Seq, Text, add_suffix, capitalize_first, join
+from .richtext import Rich, Seq, Text, add_suffix, capitalize_first, join, join_with_suffix
 
 Item = Mapping[str, Any]
 
@@ -41,8 +41,9 @@ def _entries(items: Sequence[Item]) -> list[Entry]:
 
 
 def _listed(entry: Entry, *, notes_rules: bool) -> bool:
+    raw = entry.raw
     for key in RETRIEVABLE:
-        if entry.has(key):
+        if raw.get(key) not in (None, "", []):  # entry.has(key), without a call for each
             return True
     if entry.type in UNLISTED:
         return False
@@ -60,12 +61,12 @@ def _bib_entry(entry: Entry, *, notes: bool) -> Rich:
     head = creator(entry, "bib")
     template = BIB_TEMPLATES.get(entry.type, bib_book)
     parts = template(entry, head, notes)
+    # add_suffix(join([head, *parts], ". "), ".") in one flat sequence; author-date's year
+    # after the head is a part like the others (join([head, year], ". ") nested in the
+    # join would put the same separators between the same words)
     if notes:
-        body = join([head.rich, *parts], ". ")
-    else:
-        year = Text(entry.year())
-        body = join([join([head.rich, year], ". "), *parts], ". ")
-    return add_suffix(body, ".")
+        return join_with_suffix([head.rich, *parts], ". ", ".")
+    return join_with_suffix([head.rich, Text(entry.year()), *parts], ". ", ".")
 
 
 class _ChicagoBase:

@@ -9,7 +9,7 @@ from typing import Any
 from .chicago_dates import Date, parse_date
 from .chicago_names import NameList
 from .chicago_text import is_english, page_range, parse, parse_title_case
-from .richtext import Italic, Link, Quoted, Rich, Seq, Text
+from .richtext import Italic, Link, Quoted, Rich, Seq, Text, wrapped
 
 # Titles of these types are "parts" (quoted); all others are whole works (italic).
 QUOTED_TYPES = frozenset(
@@ -118,6 +118,8 @@ class Entry:
 
     def string(self, key: str) -> str:
         value = self.raw.get(key)
+        if type(value) is str:  # most values ("" strips to "" as well)
+            return value.strip()
         return str(value).strip() if value not in (None, "") else ""
 
     def text(self, key: str) -> Rich | None:
@@ -187,7 +189,7 @@ class Entry:
         core = core or self.title_core
         if core is None:
             return None
-        styled: Rich = Quoted(core) if self.title_quoted else Italic(core)
+        styled: Rich = wrapped(Quoted if self.title_quoted else Italic, core)
         url = self.url
         if url and not short:
             styled = Link(url, styled, formats=MARKDOWN_ONLY)
@@ -198,7 +200,7 @@ class Entry:
 
     def container(self) -> Rich | None:
         core = self.titled("container-title")
-        return Italic(core) if core is not None else None
+        return wrapped(Italic, core) if core is not None else None
 
     # ------------------------------------------------------------------ numbers, links
 

@@ -11,7 +11,7 @@ from typing import Literal, NamedTuple
 from .chicago_entry import Entry
 from .chicago_names import Name, name_list
 from .chicago_text import parse
-from .richtext import Italic, Rich, Seq, Text, join, wrap
+from .richtext import Italic, Rich, Seq, Text, join, wrap, wrapped
 
 Mode = Literal["bib", "note", "short"]
 
@@ -68,7 +68,7 @@ def container_substitute(entry: Entry, mode: Mode) -> Rich | None:
         return None
     if entry.type == "webpage":
         return core
-    rich: Rich = Italic(core)
+    rich: Rich = wrapped(Italic, core)
     place = entry.string("publisher-place")
     if mode != "short" and entry.type == "article-newspaper" and place:
         rich = Seq(rich, Text(f" ({place})"))
@@ -117,6 +117,8 @@ def _creator(entry: Entry, mode: Mode, disambiguate: bool) -> Creator:
 
 def contributor_phrase(entry: Entry, role: str, mode: Mode) -> Rich | None:
     """'Edited by Julian Dierkes' / 'ed. Julian Dierkes'."""
+    if not entry.raw.get(role):  # no names (most entries): not worth reading them
+        return None
     names = entry.names(role)
     if not names:
         return None

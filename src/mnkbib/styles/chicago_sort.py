@@ -12,7 +12,7 @@ import re
 from .chicago_entry import Entry
 from .chicago_names import sort_key
 from .chicago_parts import creator
-from .richtext import Rich
+from .richtext import Rich, Seq, Text
 
 _ARTICLE = re.compile(r"^(the|an|a)\s+", re.IGNORECASE)
 _ARTICLE_INITIALS = frozenset("TtAa")
@@ -29,7 +29,12 @@ def title_key(text: str, english: bool) -> str:
 
 
 def _rich_key(rich: Rich | None, english: bool) -> str:
-    return title_key(rich.plain(), english) if rich is not None else ""
+    if rich is None:
+        return ""
+    children = rich.children
+    if type(rich) is Seq and len(children) == 1 and type(children[0]) is Text:
+        return title_key(children[0].plain(), english)  # plain words (most titles)
+    return title_key(rich.plain(), english)
 
 
 def creator_key(entry: Entry) -> NameKey:
@@ -43,6 +48,15 @@ def creator_key(entry: Entry) -> NameKey:
     return ((_rich_key(head.rich, entry.english), ""),)
 
 
+def creator_text_key(entry: Entry) -> str:
+    """:func:`creator_key` as one string that sorts as the tuple does (a sort compares a
+    string at once, a tuple of tuples pair by pair): each (family, given) pair joined by
+    "\x01", the pairs by "\x00". Sort keys hold neither (see ``sort_key``), and both sort
+    before any character they hold, so a name that begins another sorts first, as in tuple
+    order."""
+    return "\x00".join([f"{family}\x01{given}" for family, given in creator_key(entry)])
+
+
 def entry_title_key(entry: Entry) -> str:
     return _rich_key(entry.title_core, entry.english)
 
@@ -50,10 +64,10 @@ def entry_title_key(entry: Entry) -> str:
 def author_date_key(entry: Entry) -> tuple[object, ...]:
     issued = entry.issued
     year = issued.year or 0 if issued else 0
-    return (creator_key(entry), issued is None, year, entry_title_key(entry), entry.id)
+    return (creator_text_key(entry), issued is None, year, entry_title_key(entry), entry.id)
 
 
 def notes_key(entry: Entry) -> tuple[object, ...]:
     issued = entry.issued
     date = issued.sort_key() if issued else (0, 0, 0)
-    return (creator_key(entry), entry_title_key(entry), date, entry.id)
+    return (creator_text_key(entry), entry_title_key(entry), date, entry.id)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from .richtext import Bold, Italic, NoCase, Quoted, Rich, Seq, SmallCaps, Sub, Sup, Text
+from .richtext import Bold, Italic, NoCase, Quoted, Rich, Seq, SmallCaps, Sub, Sup, Text, words
 
 _TOKEN = re.compile(
     r'(<i>|</i>|<b>|</b>|<sup>|</sup>|<sub>|</sub>|<sc>|</sc>|<span class="nocase">'
@@ -42,7 +42,7 @@ _SPECIAL = re.compile(r"[<\"“”']")
 def parse(value: str) -> Rich:
     """Parse a CSL-JSON string into rich text (cached: the same strings recur)."""
     if _SPECIAL.search(value) is None:
-        return Seq(Text(value))
+        return words(value)
     root = Seq()
     stack: list[tuple[Rich, str, str]] = [(root, "", "")]  # node, closing token, opening token
     for token in _TOKEN.split(value):
@@ -289,7 +289,7 @@ def parse_title_case(value: str) -> Rich:
     """``title_case(parse(value))``; a title without markup or quotes (most titles, and each
     different) goes straight to its words, without parsing and caching the parse."""
     if _SPECIAL.search(value) is None:
-        return Seq(Text(_title_case_text(value)))
+        return words(_title_case_text(value))
     return title_case(parse(value))
 
 
@@ -301,7 +301,7 @@ def title_case(node: Rich) -> Rich:
     if type(node) is Seq and len(node.children) == 1 and type(node.children[0]) is Text:
         # what parse() makes of a title without markup or quotes (most titles): the walk
         # below, for one text, without its closure and copies
-        return Seq(Text(_title_case_text(node.children[0].value)))
+        return words(_title_case_text(node.children[0].value))
     caser = _TitleCaser()
     last = node.children[-1] if node.children else None
     split_last = (
@@ -331,12 +331,37 @@ def _title_case_text(value: str) -> str:
     """:func:`title_case` of ``Seq(Text(value))``: the last word is cased as the last word
     when there is more than one word, it has no break (``-``, ``/``, dashes) and nothing
     follows it."""
+    if " " in value and "  " not in value and not value.endswith(" ") and value.isprintable():
+        words = value.split(" ")
+        if _BREAKS.isdisjoint(words[-1]):
+            return _title_case_words(words)
     caser = _TitleCaser()
     if " " in value and not value.endswith(" "):
         head, space, tail = value.rpartition(" ")
         if not set(tail) & _BREAKS:
             return caser.text(head + space) + caser.last_word(tail)
     return caser.text(value)
+
+
+def _title_case_words(words: list[str]) -> str:
+    """``_title_case_text(" ".join(words))`` for two or more printable words, the last without
+    a break: what the caser does with them (``text()`` of all but the last word and the space
+    before it, then ``last_word()``) as one loop over the words."""
+    spaced = _SPACED_WORDS[True]
+    printed, state = _word(START, words[0], True, spaced=False)
+    out = [printed]
+    for index in range(1, len(words) - 1):
+        word = words[index]
+        found = spaced[state].get(word) or _word(state, word, True, spaced=True)
+        out.append(found[0])
+        state = found[1]
+    found = spaced[state].get("") or _word(state, "", True, spaced=True)  # the last space
+    out.append(found[0])
+    state = found[1]
+    if state in (AFTER_WORD_END, START_SENTENCE, START):
+        state = BEFORE_LAST
+    out.append(_word(state, words[-1], True, spaced=False)[0])
+    return "".join(out)
 
 
 # --------------------------------------------------------------------------- page ranges

@@ -159,7 +159,9 @@ class Link(Rich):
     def __init__(
         self, url: str, *children: Rich | str, formats: frozenset[str] | None = None
     ) -> None:
-        super().__init__(*(children or (url,)))
+        # Rich.__init__(*(children or (url,))), without its call
+        self.children = [Text(c) if isinstance(c, str) else c for c in children or (url,)]
+        self._empty = None
         self.url = url
         self.formats = formats
 
@@ -271,6 +273,12 @@ def _seam(children: list[Rich], sep: str) -> str:
     return sep
 
 
+def words(value: str) -> Seq:
+    """``Seq(Text(value))`` (what a parse of plain words makes), without the generic
+    constructor."""
+    return _seq([Text(value)])
+
+
 def _seq(children: list[Rich]) -> Seq:
     """``Seq(*children)`` for children that are all nodes already."""
     node = object.__new__(Seq)
@@ -279,10 +287,52 @@ def _seq(children: list[Rich]) -> Seq:
     return node
 
 
+# Separator leaves, shared: a Text is never changed once made (capitalize_first changes a copy).
+_SEPARATORS: dict[str, Text] = {}
+_SEPARATORS_MAX = 256
+# What ends a sentence: a "." after it is dropped (see _seam)
+_SENTENCE_ENDS = frozenset((".", "?", "!", "…"))
+_CLAUSE_ENDS = frozenset(("?", "!"))
+
+
+def _separator(value: str) -> Text:
+    node = _SEPARATORS.get(value)
+    if node is None:
+        node = Text(value)
+        if len(_SEPARATORS) < _SEPARATORS_MAX:
+            _SEPARATORS[value] = node
+    return node
+
+
+# A separator of join: whether it has punctuation to resolve, its leaves whole and without
+# its punctuation, and what drops the punctuation (see _seam)
+_Separation = tuple[bool, Text, Text, frozenset[str]]
+_SEPARATIONS: dict[str, _Separation] = {}
+
+
+def _separation(sep: str) -> _Separation:
+    punct = sep[:1]
+    found = (
+        punct == "." or punct == ",",
+        _separator(sep),
+        _separator(sep[1:]),
+        _SENTENCE_ENDS if punct == "." else _CLAUSE_ENDS,
+    )
+    if len(_SEPARATIONS) < _SEPARATORS_MAX:
+        _SEPARATIONS[sep] = found
+    return found
+
+
 def join(parts: Iterable[Rich | str | None], sep: str = "") -> Seq:
     """Join the non-empty parts with ``sep``, resolving punctuation at each seam."""
+    return _seq_of(_joined(parts, sep))
+
+
+def _joined(parts: Iterable[Rich | str | None], sep: str) -> list[Rich]:
+    """The children of ``join(parts, sep)``."""
     children: list[Rich] = []
-    plain_sep = sep[:1] not in (".", ",")  # no punctuation to resolve
+    append = children.append
+    resolve, full, short, drops = _SEPARATIONS.get(sep) or _separation(sep)
     for part in parts:
         if part is None:
             continue
@@ -298,8 +348,19 @@ def join(parts: Iterable[Rich | str | None], sep: str = "") -> Seq:
                 continue
             node = part
         if children:
-            children.append(Text(sep if plain_sep else _seam(children, sep)))
-        children.append(node)
+            if not resolve:
+                append(full)
+            else:
+                last = children[-1]
+                if type(last) is Text:  # _seam of a word: no quotation mark to look into
+                    append(short if last.value[-1:] in drops else full)
+                else:
+                    append(_separator(_seam(children, sep)))
+        append(node)
+    return children
+
+
+def _seq_of(children: list[Rich]) -> Seq:
     out = object.__new__(Seq)  # Seq(*children), for children that are all nodes already
     out.children = children
     out._empty = not children
@@ -315,10 +376,31 @@ def add_suffix(node: Rich, suffix: str) -> Seq:
     return _seq([children[0], Text(tail)])
 
 
+def join_with_suffix(parts: Iterable[Rich | str | None], sep: str, suffix: str) -> Seq:
+    """``add_suffix(join(parts, sep), suffix)`` as one flat sequence: the same words and
+    markup (a Seq adds none, and the suffix looks at the same last part) with a node less."""
+    children = _joined(parts, sep)
+    if children:
+        children.append(_separator(_seam(children, suffix)))
+    return _seq_of(children)
+
+
 def wrap(prefix: str, node: Rich | None, suffix: str) -> Rich | None:
     if node is None or node.is_empty():
         return None
     return Seq(Text(prefix), node, Text(suffix))
+
+
+def wrapped(cls: type[Rich], node: Rich) -> Rich:
+    """``cls(node)`` for a node type with no fields of its own (``Italic``, ``Quoted`` …), made
+    directly, around the one child of a plain Seq (what :func:`parse` makes of plain words):
+    the same words and markup (a Seq adds none), a node less."""
+    children = node.children
+    inner = children[0] if type(node) is Seq and len(children) == 1 else node
+    out = object.__new__(cls)
+    out.children = [inner]
+    out._empty = inner._empty  # as empty as its one child (None: not known yet)
+    return out
 
 
 def capitalize_first(node: Rich) -> Rich:
@@ -435,6 +517,8 @@ def _text_children_into(children: list[Rich], quotes: int, out: list[str]) -> No
     for child in children:
         if isinstance(child, Text):  # most children: words, without a call for each
             out.append(child.value)
+        elif (cls := type(child)) is Seq or cls is Italic or cls is Link:
+            _text_children_into(child.children, quotes, out)  # as _text_into would
         else:
             _text_into(child, quotes, out)
 
@@ -454,6 +538,8 @@ def _markup_children_into(
                 out.append(value)
             else:
                 out.append(escape_markdown(value))
+        elif type(child) is Seq:  # no markup of its own: as _markup_into would
+            _markup_children_into(child.children, markdown, quotes, link_titles, out)
         else:
             _markup_into(child, markdown, quotes, link_titles, out)
 
@@ -469,29 +555,27 @@ def _markup_into(
         _markup_children_into(children, markdown, quotes + 1, link_titles, out)
         out.append("”" if double else "’")
         return
-    tags = None if isinstance(node, Link) else _TAGS.get(type(node))
-    if tags is None and not isinstance(node, Link):  # no markup of its own
+    if isinstance(node, Link):
+        url = node.url
+        to = "markdown" if markdown else "html"
+        live = is_safe_url(url) and (node.formats is None or (to in node.formats and link_titles))
+        if not live:  # the words alone
+            _markup_children_into(children, markdown, quotes, link_titles, out)
+        elif markdown and len(children) == 1 and children[0].plain() == url:
+            out.append(f"<{_url_markdown(url)}>")  # the address alone: no words to render
+        else:  # the words are needed as one string
+            text = _markup_text(children, markdown, quotes, link_titles)
+            if not markdown:
+                out.append(f'<a href="{html.escape(url)}">{text}</a>')
+            else:
+                out.append(f"[{text}]({_url_markdown(url)})")
+        return
+    tags = _TAGS.get(type(node))
+    if tags is None:  # no markup of its own
         _markup_children_into(children, markdown, quotes, link_titles, out)
         return
-    # A link or emphasis: the inner text is needed as one string.
-    inner: list[str] = []
-    _markup_children_into(children, markdown, quotes, link_titles, inner)
-    text = "".join(inner)
-    if isinstance(node, Link):
-        to = "markdown" if markdown else "html"
-        live = is_safe_url(node.url) and (
-            node.formats is None or (to in node.formats and link_titles)
-        )
-        if not live:
-            out.append(text)
-        elif not markdown:
-            out.append(f'<a href="{html.escape(node.url)}">{text}</a>')
-        elif [c.plain() for c in children] == [node.url]:
-            out.append(f"<{_url_markdown(node.url)}>")
-        else:
-            out.append(f"[{text}]({_url_markdown(node.url)})")
-        return
-    assert tags is not None
+    # emphasis: the inner text is needed as one string
+    text = _markup_text(children, markdown, quotes, link_titles)
     if not markdown:
         out.append(f"{tags[2]}{text}{tags[3]}")
         return
@@ -500,9 +584,24 @@ def _markup_into(
     if not core:
         out.append(text)
         return
+    if len(core) == len(text):  # no spaces at the ends (most)
+        out.append(f"{tags[0]}{core}{tags[1]}")
+        return
     lead = text[: len(text) - len(text.lstrip())]
     trail = text[len(text.rstrip()) :]
     out.append(f"{lead}{tags[0]}{core}{tags[1]}{trail}")
+
+
+def _markup_text(children: list[Rich], markdown: bool, quotes: int, link_titles: bool) -> str:
+    """The markup of ``children`` as one string."""
+    if len(children) == 1 and isinstance(only := children[0], Text):  # one word: as below
+        value = only.value
+        if not markdown:
+            return html.escape(value, quote=False)
+        return value if _MD_SPECIAL.search(value) is None else escape_markdown(value)
+    inner: list[str] = []
+    _markup_children_into(children, markdown, quotes, link_titles, inner)
+    return "".join(inner)
 
 
 def concat(nodes: Sequence[Rich]) -> Seq:
