@@ -3,8 +3,8 @@
     python benchmarks/run.py --sizes 1000,10000,100000 --repeat 5
 
 Each operation runs as a subprocess (wall clock, median of ``--repeat`` runs; peak RSS
-from GNU time, or the sum over the process and its workers sampled from /proc when that
-is more), with output piped to a file and the cache in its own
+from GNU time, or the PSS summed over the process and its workers, sampled from /proc,
+when that is more), with output piped to a file and the cache in its own
 ``XDG_CACHE_HOME`` under ``benchmarks/out/``. Libraries come from ``benchmarks/data/``
 (generated with ``generate.py --seed 1`` when missing) and are copied before any
 command writes to them. Results go to ``benchmarks/out/results.md`` and stdout.
@@ -70,11 +70,13 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _rss(pid: int) -> int:
+def _pss(pid: int) -> int:
+    """Proportional set size (KiB): pages shared by forked processes counted once overall
+    (their RSS would count each shared page in every process)."""
     try:
-        with open(f"/proc/{pid}/status") as f:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith("Pss:"):
                     return int(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass
@@ -82,13 +84,13 @@ def _rss(pid: int) -> int:
 
 
 def tree_rss(pid: int) -> int:
-    """RSS (KiB) of the processes under ``pid`` (not ``pid`` itself: GNU time), summed:
-    a first read of a large library runs worker processes beside mnkbib, and GNU time's
-    peak is that of the largest process, not of all of them."""
+    """Memory (KiB, PSS) of the processes under ``pid`` (not ``pid`` itself: GNU time),
+    summed: a first read of a large library runs worker processes beside mnkbib, and GNU
+    time's peak is that of the largest process, not of all of them."""
     total, todo = 0, _children(pid)
     while todo:
         child = todo.pop()
-        total += _rss(child)
+        total += _pss(child)
         todo.extend(_children(child))
     return total
 
