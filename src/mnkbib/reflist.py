@@ -16,6 +16,7 @@ from mnkbib.formats.csl_json import entry_to_csl
 from mnkbib.gcpause import gc_paused
 from mnkbib.model import Entry
 from mnkbib.styles import Rich, get_style, render
+from mnkbib.styles.richtext import render_all
 from mnkbib.types import ENTRY_TYPES
 
 MARKUPS = ("text", "markdown", "html")
@@ -35,7 +36,7 @@ def bibliography(entries: Sequence[Entry], style: str = "author-date") -> list[t
 def chicago_list(entries: Sequence[Entry], *, style: str = "author-date", to: str = "text") -> str:
     """The sorted reference list: a line per entry (text), a paragraph (markdown), a div (html)."""
     _check_markup(to)
-    refs = [render(rich, to) for _, rich in bibliography(entries, style)]
+    refs = render_all([rich for _, rich in bibliography(entries, style)], to)
     if to == "text":
         return "".join(r + "\n" for r in refs)
     if to == "markdown":
@@ -76,7 +77,8 @@ def markdown_list(
     """A Markdown reference list: bulleted or numbered, optionally under headings."""
     refs = bibliography(entries, style)
     by_key = {e.key: e for e in entries}
-    rendered = [(key, render(rich, "markdown")) for key, rich in refs]
+    texts = render_all([rich for _, rich in refs], "markdown")
+    rendered = [(key, text) for (key, _), text in zip(refs, texts, strict=True)]
     if group_by is None:
         return _items(rendered, numbered)
     try:

@@ -2,8 +2,9 @@
 
 Names are formatted once per distinct name (``_Forms``), title case is a memoized state machine,
 joins resolve punctuation in one walk, plain text skips the generic renderer, and lists are built
-with the cyclic GC paused. Each is checked here against a plain reference written the simple way
-(the code the fast path replaced), on generated input.
+with the cyclic GC paused; names are sorted by one string, the citation names of disambiguation
+are not rendered twice, and a reference entry is one flat sequence. Each is checked here against
+a plain reference written the simple way (the code the fast path replaced), on generated input.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import gc
 import html
 import re
 import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,14 +21,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mnkbib.styles import get_style, render
+from mnkbib.styles.chicago_disambig import _letters, disambiguate
+from mnkbib.styles.chicago_entry import Entry
 from mnkbib.styles.chicago_names import (
     NameList,
+    _Forms,
+    _forms,
     format_name,
+    initials,
+    name_forms,
     name_list,
     name_sort_key,
     person_key,
     sort_key,
 )
+from mnkbib.styles.chicago_parts import creator
+from mnkbib.styles.chicago_sort import author_date_key, name_key_text
 from mnkbib.styles.chicago_text import (
     AFTER_SENTENCE_PUNCT,
     AFTER_WORD_CHAR,
@@ -35,6 +45,7 @@ from mnkbib.styles.chicago_text import (
     START_SENTENCE,
     STOP_WORDS,
     _next_state,
+    _title_case_text,
     _TitleCaser,
 )
 from mnkbib.styles.richtext import (
@@ -56,7 +67,9 @@ from mnkbib.styles.richtext import (
     escape_markdown,
     is_safe_url,
     join,
+    join_with_suffix,
     last_char,
+    wrapped,
 )
 
 # --------------------------------------------------------------------------- names
@@ -462,3 +475,192 @@ def test_a_list_is_the_same_built_twice_and_leaves_the_gc_as_it_was() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+# --------------------------------------------------------------------------- second pass
+# Fast paths of the second performance pass, each against the code it stands in for.
+
+
+@settings(max_examples=300)
+@given(st.lists(st.lists(st.tuples(st.text(max_size=6), st.text(max_size=6)), max_size=3)))
+def test_creator_text_keys_sort_as_the_name_tuples(raw: list[list[tuple[str, str]]]) -> None:
+    keys = [tuple((sort_key(a), sort_key(b)) for a, b in pairs) for pairs in raw]
+    texts = [name_key_text(key) for key in keys]
+    order = sorted(range(len(keys)), key=lambda i: (keys[i], i))
+    assert order == sorted(range(len(keys)), key=lambda i: (texts[i], i))
+    for i in range(len(keys)):
+        for j in range(len(keys)):
+            assert (keys[i] == keys[j]) == (texts[i] == texts[j])
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=30))
+def test_ascii_sort_key_matches_the_reference(text: str) -> None:
+    assert sort_key(text) == reference_sort_key(text)
+
+
+@settings(max_examples=300)
+@given(NAME)
+def test_family_given_names_are_made_as_the_general_path_makes_them(name: dict[str, Any]) -> None:
+    fast, slow = _forms(name), _Forms(name)
+    for slot in _Forms.__slots__:
+        assert getattr(fast, slot) == getattr(slow, slot)
+
+
+def reference_title_case_text(value: str) -> str:
+    """_title_case_text before its loop over the words."""
+    caser = _TitleCaser()
+    if " " in value and not value.endswith(" "):
+        head, space, tail = value.rpartition(" ")
+        if not set(tail) & {"-", "/", "\u2013", "\u2014"}:
+            return caser.text(head + space) + caser.last_word(tail)
+    return caser.text(value)
+
+
+@settings(max_examples=500)
+@given(TITLE)
+def test_title_case_of_words_matches_the_caser(value: str) -> None:
+    for _ in range(2):
+        assert _title_case_text(value) == reference_title_case_text(value)
+
+
+@settings(max_examples=300)
+@given(st.lists(TREE | st.none() | st.sampled_from(["", "x", "Is it?"]), max_size=5))
+def test_join_with_suffix_renders_as_add_suffix_of_join(parts: list[Rich | str | None]) -> None:
+    for sep in (". ", ", ", " ", ""):
+        for suffix in (".", ",", ""):
+            flat, nested = (
+                join_with_suffix(parts, sep, suffix),
+                add_suffix(join(parts, sep), suffix),
+            )
+            assert flat.is_empty() == nested.is_empty()
+            for to in ("text", "markdown", "html"):
+                assert render(flat, to) == render(nested, to)
+            # and as a part of a larger list (the punctuation at its end is looked into)
+            for to in ("text", "markdown"):
+                after = [Text("x"), flat, Text("y")], [Text("x"), nested, Text("y")]
+                assert render(join(after[0], ". "), to) == render(join(after[1], ". "), to)
+
+
+@settings(max_examples=300)
+@given(TREE, st.sampled_from([Italic, Quoted]))
+def test_wrapped_renders_as_the_constructor(tree: Rich, cls: type[Rich]) -> None:
+    for node in (tree, Seq(tree)):
+        fast, slow = wrapped(cls, node), cls(node)
+        assert fast.is_empty() == slow.is_empty()
+        for to in ("text", "markdown", "html"):
+            assert render(fast, to) == render(slow, to)
+            ended = join([fast, "next"], ". "), join([slow, "next"], ". ")
+            assert render(ended[0], to) == render(ended[1], to)
+
+
+# Disambiguation as written before it reused the citation names of add_names.
+
+
+def reference_disambiguate(entries: list[Any]) -> None:
+    def cite_names(entry: Any) -> list[Any]:
+        head = creator(entry, "short")
+        return entry.names(head.role) if head.kind == "names" else []
+
+    def short_names(entry: Any, names: Any, shown: int) -> str:
+        return name_list(names, "short", et_al_min=3, et_al_use_first=shown, givens=entry.givens)
+
+    names = {entry.id: cite_names(entry) for entry in entries}
+    by_family: dict[Any, dict[Any, Any]] = defaultdict(dict)
+    firsts = {key: name_forms(value)[:1] for key, value in names.items()}
+    for entry in entries:
+        first = firsts[entry.id]
+        if first and first[0][1].literal is None:
+            key = first[0][1].person
+            by_family[key[:2]][key] = first[0][0]
+    expanded: dict[Any, str] = {}
+    for people in by_family.values():
+        if len(people) < 2:
+            continue
+        short = {key: initials(str(name.get("given") or "")) for key, name in people.items()}
+        alike = Counter(short.values())
+        for key, name in people.items():
+            expanded[key] = str(name.get("given") or "") if alike[short[key]] > 1 else short[key]
+    for entry in entries:
+        first = firsts[entry.id]
+        if first and first[0][1].literal is None and not first[0][1].family_first:
+            found = expanded.get(first[0][1].person)
+            if found:
+                entry.givens = {0: found}
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for entry in entries:
+        groups[short_names(entry, names[entry.id], 1) + "|" + entry.year()].append(entry)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        most = max(len(names[e.id]) for e in group)
+        shown = {e.id: 1 for e in group}
+        unresolved = list(group)
+        for count in range(2, most + 1):
+            for e in unresolved:
+                shown[e.id] = min(count, len(names[e.id]))
+            rendered = {e.id: short_names(e, names[e.id], shown[e.id]) for e in group}
+            counts = Counter(rendered.values())
+            unresolved = [e for e in unresolved if counts[rendered[e.id]] > 1]
+            if not unresolved:
+                break
+        left = {e.id for e in unresolved}
+        for e in group:
+            if e.id not in left and shown[e.id] > 1:
+                e.names_shown = shown[e.id]
+    labels: dict[str, list[Any]] = defaultdict(list)
+    for entry in entries:
+        head = creator(entry, "short", disambiguate=True)
+        label = head.rich.plain() if head.rich is not None else ""
+        labels[label + "|" + entry.year()].append(entry)
+    for group in labels.values():
+        if len(group) > 1:
+            for index, entry in enumerate(group):
+                entry.year_suffix = _letters(index)
+
+
+PERSON = st.sampled_from(
+    [
+        {"family": "Adams", "given": "John"},
+        {"family": "Adams", "given": "Jane"},
+        {"family": "Adams", "given": "Zoe"},
+        {"family": "O'Brien", "given": "Ann"},
+        {"family": "O’Brien", "given": "Ann"},
+        {"family": '"Q" Smith', "given": "B"},
+        {"family": "<i>It</i>", "given": "C"},
+        {"family": "Gogh", "given": "V", "non-dropping-particle": "van"},
+        {"family": "MENDEE", "given": "J", "static-ordering": True},
+        {"literal": "World Bank"},
+        {"family": "Иванов", "given": "Сергей"},
+    ]
+)
+ITEM = st.fixed_dictionaries(
+    {
+        "id": st.sampled_from(["a", "b", "c", "d", "e", "f", "g", "h"]),
+        "type": st.sampled_from(["book", "broadcast", "webpage", "article-journal", "chapter"]),
+        "title": st.sampled_from(["War", "Peace", 'Why "now"?', ""]),
+        "issued": st.sampled_from([{"date-parts": [[2018]]}, {"date-parts": [[2019]]}, {}]),
+    },
+    optional={
+        "author": st.lists(PERSON, max_size=4),
+        "editor": st.lists(PERSON, max_size=2),
+        "director": st.lists(PERSON, max_size=2),
+        "publisher": st.sampled_from(["Brill", [{"family": "Press", "given": "P"}]]),
+        "container-title": st.just("Inner Asia"),
+    },
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(ITEM, max_size=12))
+def test_disambiguation_matches_the_reference(items: list[dict[str, Any]]) -> None:
+    fast = sorted([Entry(item) for item in items], key=author_date_key)
+    slow = sorted([Entry(item) for item in items], key=author_date_key)
+    disambiguate(fast)
+    reference_disambiguate(slow)
+    for a, b in zip(fast, slow, strict=True):
+        assert (a.id, a.year_suffix, a.givens, a.names_shown) == (
+            b.id,
+            b.year_suffix,
+            b.givens,
+            b.names_shown,
+        )

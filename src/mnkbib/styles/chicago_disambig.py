@@ -78,15 +78,17 @@ def add_given_names(entries: Sequence[Entry], names: dict[str, list[Name]]) -> N
                 entry.givens = {0: given}
 
 
-def add_names(entries: Sequence[Entry], names: dict[str, list[Name]]) -> list[str]:
+def add_names(
+    entries: Sequence[Entry], names: dict[str, list[Name]], years: Sequence[str] | None = None
+) -> list[str]:
     """Returns each entry's names as a citation first shows them (one name, then "et al."),
-    for :func:`add_year_suffixes`."""
+    for :func:`add_year_suffixes`. ``years``: each entry's ``year()``, if known."""
     groups: dict[str, list[Entry]] = defaultdict(list)
     shorts = []
-    for entry in entries:
+    for index, entry in enumerate(entries):
         short = _short_names(entry, names[entry.id], 1)
         shorts.append(short)
-        groups[short + "|" + entry.year()].append(entry)
+        groups[short + "|" + (entry.year() if years is None else years[index])].append(entry)
     for group in groups.values():
         if len(group) < 2:
             continue
@@ -128,9 +130,11 @@ def add_year_suffixes(
     names: dict[str, list[Name]],
     shorts: Sequence[str] | None = None,
     heads: Sequence[NameList | None] | None = None,
+    years: Sequence[str] | None = None,
 ) -> None:
     """``shorts`` (from :func:`add_names`) and ``heads`` (each entry's :func:`_head_names`, in
-    the order of ``entries``) spare rendering each citation again."""
+    the order of ``entries``) spare rendering each citation again; ``years``: each entry's
+    ``year()``, if known."""
     groups: dict[str, list[Entry]] = defaultdict(list)
     for index, entry in enumerate(entries):
         short = None
@@ -139,7 +143,8 @@ def add_year_suffixes(
             # names[entry.id] is another entry's if two share an id
             if head is not None and names[entry.id] is head:
                 short = shorts[index]
-        groups[_label(entry, short) + "|" + entry.year()].append(entry)
+        year = entry.year() if years is None else years[index]
+        groups[_label(entry, short) + "|" + year].append(entry)
     for group in groups.values():
         if len(group) > 1:
             for index, entry in enumerate(group):
@@ -163,5 +168,6 @@ def disambiguate(entries: Sequence[Entry]) -> None:
         for entry, head in zip(entries, heads, strict=True)
     }
     add_given_names(entries, names)
-    shorts = add_names(entries, names)
-    add_year_suffixes(entries, names, shorts, heads)
+    years = [entry.year() for entry in entries]  # the letters are not set until the end
+    shorts = add_names(entries, names, years)
+    add_year_suffixes(entries, names, shorts, heads, years)

@@ -36,7 +36,7 @@ _read_parts = itemgetter(*_PARTS)
 
 
 class _Forms:
-    """Everything Chicago prints or sorts of one name, computed once per distinct name."""
+    """Everything Chicago prints or sorts of one name, computed once per name (see _forms)."""
 
     __slots__ = ("family_first", "literal", "long", "person", "short", "sort", "sort_key")
 
@@ -101,7 +101,8 @@ _FORMS_MAX = 1 << 16
 
 
 def _forms(name: Name) -> _Forms:
-    """The cached :class:`_Forms` of ``name``, keyed by its content.
+    """The :class:`_Forms` of ``name``: made at once for a plain family and given name (a new
+    one is cheaper than finding one), else cached, keyed by its content.
 
     Only names whose values are all strings are cached, but for ``static-ordering``, which is
     only read as a truth value: no two names whose values merely compare equal (``True``, ``1``
@@ -249,7 +250,7 @@ def sort_key(text: str) -> str:
     """Collation key: accents and punctuation ignored, case-insensitive.
 
     Its characters are word characters and spaces (no control characters): see
-    :func:`mnkbib.styles.chicago_sort.creator_text_key`."""
+    :func:`mnkbib.styles.chicago_sort.name_key_text`."""
     if text.isascii():  # ASCII has nothing to decompose
         if text.replace(" ", "").isalnum():  # and most often nothing to remove either
             return text.casefold().strip()

@@ -49,12 +49,16 @@ def creator_key(entry: Entry) -> NameKey:
 
 
 def creator_text_key(entry: Entry) -> str:
-    """:func:`creator_key` as one string that sorts as the tuple does (a sort compares a
+    return name_key_text(creator_key(entry))
+
+
+def name_key_text(key: NameKey) -> str:
+    """A :func:`creator_key` as one string that sorts as the tuple does (a sort compares a
     string at once, a tuple of tuples pair by pair): each (family, given) pair joined by
     "\x01", the pairs by "\x00". Sort keys hold neither (see ``sort_key``), and both sort
     before any character they hold, so a name that begins another sorts first, as in tuple
     order."""
-    return "\x00".join([f"{family}\x01{given}" for family, given in creator_key(entry)])
+    return "\x00".join([f"{family}\x01{given}" for family, given in key])
 
 
 def entry_title_key(entry: Entry) -> str:

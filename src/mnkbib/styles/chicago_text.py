@@ -350,8 +350,7 @@ def _title_case_words(words: list[str]) -> str:
     spaced = _SPACED_WORDS[True]
     printed, state = _word(START, words[0], True, spaced=False)
     out = [printed]
-    for index in range(1, len(words) - 1):
-        word = words[index]
+    for word in words[1:-1]:
         found = spaced[state].get(word) or _word(state, word, True, spaced=True)
         out.append(found[0])
         state = found[1]

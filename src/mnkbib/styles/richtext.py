@@ -61,8 +61,13 @@ class Rich:
         return empty
 
     def copy_shallow(self) -> Rich:
-        clone = object.__new__(type(self))
-        for slot in _slots(type(self)):
+        cls = type(self)
+        clone = object.__new__(cls)
+        if cls in _PLAIN_TYPES:  # the two slots every node has, and no others
+            clone.children = self.children
+            clone._empty = self._empty
+            return clone
+        for slot in _slots(cls):
             setattr(clone, slot, getattr(self, slot))
         return clone
 
@@ -167,6 +172,20 @@ class Link(Rich):
 
     def __repr__(self) -> str:
         return f"Link({self.url!r}, {', '.join(map(repr, self.children))})"
+
+    def copy_shallow(self) -> Rich:
+        if type(self) is not Link:
+            return super().copy_shallow()
+        clone = object.__new__(Link)
+        clone.children = self.children
+        clone._empty = self._empty
+        clone.url = self.url
+        clone.formats = self.formats
+        return clone
+
+
+# Node types with no slots of their own (copied without looking their slots up)
+_PLAIN_TYPES = frozenset({Seq, Italic, Bold, Sup, Sub, SmallCaps, NoCase, Quoted})
 
 
 def is_safe_url(url: str) -> bool:
@@ -474,19 +493,34 @@ def render(
     ``link_titles=False`` drops links that exist in one markup only (markdown title links), for
     comparing with processors that do not make them.
     """
-    if isinstance(node, str):
-        node = Text(node)
+    return render_all([node], to, link_titles=link_titles)[0]
+
+
+def render_all(
+    nodes: Iterable[Rich | str],
+    to: Markup | str = "text",
+    *,
+    link_titles: bool = True,
+) -> list[str]:
+    """:func:`render` of each node (a reference list: the markup checked once)."""
     if to == "plain":
         to = "text"
     if to not in MARKUPS:
         raise ValueError(f"unknown markup {to!r}; choose from {', '.join(MARKUPS)}")
-    out: list[str] = []
-    if to == "text":
-        _text_into(node, 0, out)
-        return "".join(out)
-    _markup_children_into((node,), to == "markdown", 0, link_titles, out)
-    text = "".join(out)
-    return _escape_line_starts(text) if to == "markdown" else text
+    rendered = []
+    markdown = to == "markdown"
+    for node in nodes:
+        if isinstance(node, str):
+            node = Text(node)
+        out: list[str] = []
+        if to == "text":
+            _text_into(node, 0, out)
+            rendered.append("".join(out))
+            continue
+        _markup_children_into((node,), markdown, 0, link_titles, out)
+        text = "".join(out)
+        rendered.append(_escape_line_starts(text) if markdown else text)
+    return rendered
 
 
 _TAGS: dict[type, tuple[str, str, str, str]] = {
