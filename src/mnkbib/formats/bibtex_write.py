@@ -20,6 +20,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any, cast
 
+from mnkbib.gcpause import gc_paused
 from mnkbib.model import Entry, PartialDate, Person
 
 from .base import WriteResult
@@ -308,9 +309,10 @@ class _Writer:
             kind, subtype = found
         else:
             kind, subtype = self.kind(entry)
-        # Field written -> its value (braced when written), in the order written. No two
-        # fields below are written under one name (tests/test_bibtex_perf_writer.py checks);
-        # an unknown field whose name is taken is not written.
+        # Field written -> its value, in the order written (all braced, but for a month
+        # macro: month_line). No two fields below are written under one name
+        # (tests/test_bibtex_perf_writer.py checks); an unknown field whose name is taken is
+        # not written.
         out: dict[str, str] = {}
         month_line: int | None = None
 
@@ -373,7 +375,7 @@ class _Writer:
             if isinstance(date, PartialDate):
                 out["year"] = str(date.year)
                 if date.month:
-                    month_line = len(out)  # a macro: written without braces (below)
+                    month_line = len(out)  # (its line, in out's order)
                     out["month"] = MONTHS[date.month - 1]
                 if date.day:
                     out["day"] = str(date.day)
@@ -454,10 +456,10 @@ class _Writer:
         # Language.
         lang = f.get("language")
         if lang:
-            babel = babel_name(lang)
-            if self.biblatex and babel:
+            babel, more = _langid(lang) if self.biblatex else (None, False)
+            if babel:
                 out["langid"] = babel
-                if language_tag(babel) != lang:
+                if more:
                     out["language"] = self.text(entry, "language", lang)
             else:
                 out["language"] = self.text(entry, "language", lang)
@@ -480,12 +482,23 @@ class _Writer:
                 out[name] = self.text(entry, name, f[name])
         tags = f.get("tags") or []
         if tags:
-            for tag in tags:
-                if "," in tag or ";" in tag:
-                    self.warn(
-                        entry, "tags", f"tag {tag!r} contains a separator and reads back split"
-                    )
-            out["keywords"] = ", ".join([self.text(entry, "tags", t) for t in tags])
+            keywords = ", ".join(tags)
+            if (
+                ";" not in keywords
+                and keywords.count(",") == len(tags) - 1
+                and (self.biblatex or keywords.isascii())
+                and _is_plain(keywords)
+            ):
+                # Most tag lists: no separator in a tag and nothing to encode (", " neither
+                # brings nor hides any), so the tags are written as they are, at once.
+                out["keywords"] = keywords
+            else:
+                for tag in tags:
+                    if "," in tag or ";" in tag:
+                        self.warn(
+                            entry, "tags", f"tag {tag!r} contains a separator and reads back split"
+                        )
+                out["keywords"] = ", ".join([self.text(entry, "tags", t) for t in tags])
 
         # Unknown fields, as they are (most entries have none).
         for name, value in f.items() if not f.keys() <= _HANDLED else ():
@@ -548,6 +561,14 @@ def _is_plain(value: str) -> bool:
     return not ("-" in value and "--" in value) and not ("'" in value and "''" in value)
 
 
+@lru_cache(maxsize=1024)
+def _langid(language: str) -> tuple[str | None, bool]:
+    """BibLaTeX's ``langid`` for a language (None if babel is not told of it here), and
+    whether ``language`` is written too: the langid does not bring the language back."""
+    babel = babel_name(language)
+    return babel, babel is not None and language_tag(babel) != language
+
+
 @lru_cache(maxsize=65536)
 def _encode_value(value: str, biblatex: bool) -> tuple[str, tuple[str, ...]]:
     """``_Writer.encode``: ``value`` as the dialect writes it and what to warn about."""
@@ -604,7 +625,8 @@ def _json_value(value: Any, *, ascii: bool) -> str:
 
 def _write(entries: Sequence[Entry], biblatex: bool) -> WriteResult:
     writer = _Writer(biblatex)
-    text = "\n".join(writer.entry(e) for e in entries)
+    with gc_paused():  # many small objects, no cycles: no collection needed meanwhile
+        text = "\n".join([writer.entry(e) for e in entries])
     return WriteResult(text, writer.warnings)
 
 

@@ -291,8 +291,13 @@ def protect_case(encoded: str, plain: str, *, whole: bool = False) -> str:
         and "{" not in plain
     ):
         # Most titles: ASCII, nothing encoded, no LaTeX, no capital but the first letter:
-        # no word needs braces (what the loop below finds for them, much faster).
+        # no word needs braces (what _protect_words() finds for them, much faster).
         return encoded
+    return _protect_words(encoded, plain)
+
+
+def _protect_words(encoded: str, plain: str) -> str:
+    """:func:`protect_case` of a title not braced whole, word by word."""
     if not any(map(str.isupper, plain)):
         return encoded
     parts = _SPACES.split(encoded)  # words at even indexes, the spaces between them at odd
