@@ -48,8 +48,10 @@ def pieces(size: int = 12) -> st.SearchStrategy[str]:
 
 
 # Values past _is_plain()'s regex (a search per character instead).
-_LONG = st.tuples(pieces(), pieces()).map(lambda ends: ends[0] + "plain text " * 12 + ends[1])
-VALUES = st.one_of(pieces(), _LONG)
+_LONG_VALUES = st.tuples(pieces(), pieces()).map(
+    lambda ends: ends[0] + "plain text " * 12 + ends[1]
+)
+VALUES = st.one_of(pieces(), _LONG_VALUES)
 _NAME_PARTS = st.one_of(
     st.sampled_from(
         ["Berg", "Müller", "MENDEE", "Vũ Ngọc", "de la Cruz", "O'Neil", "Tae-woo", "Ильин",
@@ -61,18 +63,18 @@ _NAME_PARTS = st.one_of(
 
 @st.composite
 def people(draw: st.DrawFn) -> Person:
+    family, given = draw(_NAME_PARTS), draw(_NAME_PARTS)
     literal = draw(st.sampled_from(["", "", "", "", "others", "World Bank", "a & b"]))
-    person = dict(
-        family=draw(_NAME_PARTS),
-        given=draw(_NAME_PARTS),
+    assume(family or given or literal)
+    return Person(
+        family=family,
+        given=given,
         particle=draw(st.sampled_from(["", "", "", "van der", "De"])),
         dropping_particle=draw(st.sampled_from(["", "", "", "von"])),
         suffix=draw(st.sampled_from(["", "", "", "Jr.", "III"])),
         literal=literal,
         family_first=draw(st.booleans()),
     )
-    assume(person["family"] or person["given"] or literal)
-    return Person(**person)
 
 
 ENTRY = Entry("k", "document", {})

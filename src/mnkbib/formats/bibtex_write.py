@@ -20,7 +20,6 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any, cast
 
-from mnkbib.gcpause import gc_paused
 from mnkbib.model import Entry, PartialDate, Person
 
 from .base import WriteResult
@@ -119,15 +118,15 @@ class _Writer:
     def __init__(self, biblatex: bool) -> None:
         self.biblatex = biblatex
         self.warnings: list[str] = []
-        # A library names the same people again and again: each is written once (see
-        # names()). Person fields -> (name as written, warnings without entry and field):
-        self.people: dict[tuple[Any, ...], tuple[str, tuple[str, ...]]] = {}
-        # id(person) -> name as written, for the people written so far who bring no name
-        # flag and no warning (most); the cache shares equal people as one object, so most
-        # names are found here, by identity. ``seen`` holds these people: no id is reused
-        # while the writer lives.
+        # A library names the same people again and again (and its cache shares them as one
+        # object): each is written once (see names()). id(person) -> name as written, for
+        # the people written so far who bring no name flag and no warning (most); ``seen``
+        # holds them, so that no id is reused while the writer lives.
         self.plain_names: dict[int, str] = {}
         self.seen: list[Person] = []
+        # Person fields -> (name as written, warnings without entry and field), for names
+        # not written by _plain_person() (see _named()).
+        self.people: dict[tuple[Any, ...], tuple[str, tuple[str, ...]]] = {}
         # mnkbib type -> (entry type written, entrysubtype or None), for entries without a
         # bibtex-type hint (see kind())
         self.kinds: dict[str, tuple[str, str | None]] = {}
@@ -625,8 +624,7 @@ def _json_value(value: Any, *, ascii: bool) -> str:
 
 def _write(entries: Sequence[Entry], biblatex: bool) -> WriteResult:
     writer = _Writer(biblatex)
-    with gc_paused():  # many small objects, no cycles: no collection needed meanwhile
-        text = "\n".join([writer.entry(e) for e in entries])
+    text = "\n".join([writer.entry(e) for e in entries])
     return WriteResult(text, writer.warnings)
 
 
