@@ -8,9 +8,10 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from fastpath_settings import FAST
 from mnkbib.formats.bibfields import BIBLATEX_TYPES, BIBTEX_TYPES
 from mnkbib.formats.bibtex_write import (
     _HANDLED,
@@ -24,14 +25,6 @@ from mnkbib.formats.bibtex_write import (
 from mnkbib.formats.latex import _protect_words, escape, protect_case
 from mnkbib.model import Entry, PartialDate, Person
 from mnkbib.types import ENTRY_TYPES
-
-FAST = settings(
-    max_examples=400,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-    derandomize=True,
-    database=None,
-)
 
 # What takes a value off the fast paths (or nearly): LaTeX specials, ligatures, line
 # breaks, separators, capitals, non-ASCII letters.

@@ -7,22 +7,15 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from fastpath_settings import FAST
 from mnkbib import yamlsafe
 from mnkbib.errors import ValidationError
 from mnkbib.formats.bibtex_read import _PLAIN_NAME, _parse_bib_name, _parse_bib_name_fully
 from mnkbib.model import FIELD_ORDER, _in_order, _person_simple, order_fields, person_from_raw
 from mnkbib.yamlemit import _needs_quotes_checks, needs_quotes
-
-FAST = settings(
-    max_examples=400,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-    derandomize=True,
-    database=None,
-)
 
 
 def pieces(*fragments: str, size: int = 24) -> st.SearchStrategy[str]:

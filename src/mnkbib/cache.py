@@ -294,13 +294,10 @@ class State:
     def base(self) -> dict[bytes, Entry] | None:
         """The base pool (loaded now if need be); None when it is missing or damaged."""
         if self._base is None and self._parts is not None:
-            gc_enabled = gc.isenabled()
-            gc.disable()
-            try:
+            from mnkbib.gcpause import gc_paused
+
+            with gc_paused():
                 self._base = _base_of(self.map.digests, self._parts)
-            finally:
-                if gc_enabled:
-                    gc.enable()
             self._parts = None
             self._base_file = None
         if self._base is None and self._base_file is not None:
