@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from mnkbib.errors import StoreError
 from mnkbib.store import HEADER, Store, parse_library
 
 WORKER = """
@@ -103,3 +104,64 @@ def test_lock_timeout_names_the_lock(tmp_path: Path, monkeypatch) -> None:  # ty
         holder.kill()
         holder.wait()
     assert path.read_text() == HEADER
+
+
+SAMPLE = (
+    HEADER
+    + """\
+  one:
+    type: book
+    title: One
+  two:
+    type: book
+    title: Two
+"""
+)
+
+
+def test_a_save_by_another_program_during_an_edit_is_kept(tmp_path: Path) -> None:
+    """Editors and sync clients do not take mnkbib's lock: a file they write while mnkbib
+    edits it is left as they wrote it, and the edit fails with a clear error."""
+    path = tmp_path / "library.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    theirs = SAMPLE.replace("title: Two", "title: Two, saved in an editor")
+    store = Store(path)
+    try:
+        with store.edit() as lib:
+            lib.replace(lib.get("one").with_fields(note="mine"))
+            path.write_text(theirs, encoding="utf-8")  # in place, as many editors save
+    except StoreError as exc:
+        message = str(exc)
+    else:
+        raise AssertionError("the edit overwrote another program's save")
+    assert message == (
+        f"{path}: changed on disk while mnkbib was writing it (saved by another program?); "
+        "the library is as that program left it: run the command again"
+    )
+    assert path.read_text(encoding="utf-8") == theirs
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    # the next edit reads their version and keeps it
+    with store.edit() as lib:
+        lib.replace(lib.get("one").with_fields(note="mine"))
+    text = path.read_text(encoding="utf-8")
+    assert "title: Two, saved in an editor" in text
+    assert "note: mine" in text
+
+
+def test_a_replaced_file_during_an_edit_is_kept(tmp_path: Path) -> None:
+    """The same when the other program replaces the file (a rename: git, most editors)."""
+    path = tmp_path / "library.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    other = tmp_path / "other.yaml"
+    other.write_text(SAMPLE, encoding="utf-8")  # the same bytes, another file
+    store = Store(path)
+    try:
+        with store.edit() as lib:
+            lib.remove("two")
+            os.replace(other, path)
+    except StoreError as exc:
+        assert "changed on disk while mnkbib was writing it" in str(exc)
+    else:
+        raise AssertionError("the edit overwrote another program's file")
+    assert path.read_text(encoding="utf-8") == SAMPLE
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

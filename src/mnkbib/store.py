@@ -367,8 +367,23 @@ def _plain(value: Any) -> Any:
     return None if value is None else str(value)
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
-    """Write to a temporary file beside ``path``, fsync, rename over ``path``."""
+def file_state(path: Path) -> tuple[int, ...] | None:
+    """What a write by any program changes: inode, size, modification and change times
+    (the change time cannot be set back by a program). None when there is no file."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def atomic_write(path: Path, text: str | bytes, *, expect: tuple[int, ...] | None = None) -> None:
+    """Write to a temporary file beside ``path``, fsync, rename over ``path``.
+
+    ``expect``: the :func:`file_state` of ``path`` when it was read. If another program
+    (an editor, a sync client: they do not take mnkbib's lock) wrote the file since, the
+    rename would silently throw its change away: nothing is written then, and a
+    StoreError says so."""
     data = text.encode("utf-8") if isinstance(text, str) else text
     directory = path.parent
     try:
@@ -386,6 +401,12 @@ def atomic_write(path: Path, text: str | bytes) -> None:
             os.chmod(tmp, os.stat(path).st_mode & 0o7777)
         except FileNotFoundError:
             os.chmod(tmp, 0o644)
+        if expect is not None and file_state(path) != expect:
+            os.unlink(tmp)
+            raise StoreError(
+                f"{path}: changed on disk while mnkbib was writing it (saved by another "
+                "program?); the library is as that program left it: run the command again"
+            )
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -449,6 +470,7 @@ class Store:
 
         with exclusive_lock(self.path, on_wait=on_wait):
             remove_stale_temp_files(self.path)
+            before = file_state(self.path)  # before reading: a write during the read shows
             snap = self.snapshot()
             library = self._library(snap)
             yield library
@@ -458,7 +480,7 @@ class Store:
                     raise StoreError(
                         f"{self.source}: the library file is read-only; the library is unchanged"
                     )
-                atomic_write(self.path, new.data)
+                atomic_write(self.path, new.data, expect=before)
                 from mnkbib.cache import remember
 
                 keys = list(library.entries)
@@ -481,6 +503,7 @@ def format_library(store: Store, *, dry_run: bool = False) -> bool:
     from mnkbib.yamlemit import emit_entry
 
     with exclusive_lock(store.path):
+        before = file_state(store.path)
         text = read_text(store.path)
         snap = parse_library(text, store.source)
         blocks = "".join(emit_entry(e.key, entry_to_raw(e)) for e in snap.entries.values())
@@ -488,5 +511,5 @@ def format_library(store: Store, *, dry_run: bool = False) -> bool:
         if new == text:
             return False
         if not dry_run:
-            atomic_write(store.path, new)
+            atomic_write(store.path, new, expect=before)
         return True
