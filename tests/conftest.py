@@ -47,6 +47,11 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("MNKBIB_LOCK_TIMEOUT", raising=False)
+    # Libraries of 1 MiB and more are mapped rather than read (mnkbib.filebytes); the
+    # tests' libraries are small: map them all, so that every test runs that path.
+    from mnkbib import filebytes
+
+    monkeypatch.setattr(filebytes, "MAP_MIN", 1)
 
 
 @pytest.fixture

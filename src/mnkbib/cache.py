@@ -701,10 +701,11 @@ def cached_parse(path: Path, source: str, parse: Callable[[str, str], Snapshot])
 
 
 def _cached_parse(path: Path, source: str, parse: Callable[[str, str], Snapshot]) -> Snapshot:
+    from mnkbib.filebytes import read_file
     from mnkbib.store import read_text
 
     try:
-        data = path.read_bytes()
+        data = read_file(path)
     except OSError:
         return parse(read_text(path), source)  # read_text raises the right error
     return _parse_bytes(path, data, source, parse)[0]
@@ -983,7 +984,9 @@ def cached_index(
             ``of`` (a listing never mixes two versions of the file)."""
             if known is not None and known.data is not None:
                 return known.data
-            data = path.read_bytes()
+            from mnkbib.filebytes import read_file
+
+            data = read_file(path)
             if of is not None and not of.matches(data):
                 raise StoreError(
                     f"{source}: the library changed while it was read; run the command again"
