@@ -684,6 +684,14 @@ def test_a_first_listing_by_workers_gives_the_indexes_of_one_process(
     by_workers = {kind: library_index(Store(lib), first, kind) for kind in GROUPS}
     got = {kind: {n: by_workers[kind].column(n) for n in GROUPS[kind]} for kind in GROUPS}
     assert count.files == count.entries == 0
+    # the workers' columns, pickled one chunk per job (40 blocks, jobs of 3), were
+    # written as they came; the first listing read its columns from those chunks
+    assert {n: first.column(n) for n in GROUPS["index"]} == got["index"]
+    for kind in GROUPS:
+        saved = cache.load_index(lib, kind)
+        assert saved is not None
+        assert {len(saved._table[n][3]) for n in GROUPS[kind]} == {14}
+        saved.close()
 
     monkeypatch.setattr(coldread, "COLD_PARALLEL_MIN", 10**9)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-cache"))

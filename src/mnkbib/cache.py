@@ -51,6 +51,7 @@ import contextlib
 import gc
 import hashlib
 import io
+import itertools
 import json
 import os
 import pickle
@@ -66,6 +67,7 @@ from mnkbib.blockmap import DIGEST_SIZE, Blocks, FileMap, Patch, build_map, diff
 from mnkbib.errors import StoreError
 
 if TYPE_CHECKING:
+    from mnkbib.coldread import Chunks
     from mnkbib.document import Layout
     from mnkbib.model import Entry
     from mnkbib.store import Snapshot
@@ -557,8 +559,8 @@ def _parse_in_chunks(
     path: Path,
     source: str,
     parse: Callable[[str, str], Snapshot],
-    builds: Mapping[str, Callable[[Entry], tuple[Any, ...]]] | None = None,
-) -> tuple[Snapshot, dict[str, list[tuple[Any, ...]]] | None] | None:
+    groups: Mapping[str, Group] | None = None,
+) -> tuple[Snapshot, Chunks | None] | None:
     """A first read done block by block, COLD_CHUNK blocks per YAML load: the entries a
     whole-file parse gives, in a fraction of its memory (the YAML node tree of 100,000
     entries takes about 2 GB). The header and footer are parsed on their own (``parse``
@@ -566,8 +568,9 @@ def _parse_in_chunks(
     for anything unusual: then the whole-file parse gives the result or the exact error.
 
     A large library is read by worker processes (:mod:`mnkbib.coldread`), which also
-    give, for each ``name, build`` of ``builds``, ``build(entry)`` of every entry (the
-    rows of the listing indexes); otherwise the rows are None and the caller builds them."""
+    give, for each listing index ``kind → (build, names)`` of ``groups``, its columns of
+    ``build(entry)`` for every entry, pickled in chunks; otherwise the chunks are None
+    and the caller builds the indexes."""
     from mnkbib import coldread
     from mnkbib.store import Snapshot
 
@@ -586,12 +589,12 @@ def _parse_in_chunks(
     n = len(fmap)
     workers = coldread.workers_for(n)
     if workers:
-        got = coldread.parse(data, fmap, source, builds or {}, workers)
+        got = coldread.parse(data, fmap, source, groups or {}, workers)
         if got is None:
             return None
-        parts, rows = got
+        parts, chunks = got
         state = _save_parts(path, fmap, parts)
-        return _snapshot(state, data, path, source), rows
+        return _snapshot(state, data, path, source), chunks
     entries: list[Entry] = []
     for lo in range(0, n, COLD_CHUNK):
         part = _parse_blocks(data, fmap, list(range(lo, min(lo + COLD_CHUNK, n))), source)
@@ -716,10 +719,10 @@ def _parse_bytes(
     data: bytes,
     source: str,
     parse: Callable[[str, str], Snapshot],
-    builds: Mapping[str, Callable[[Entry], tuple[Any, ...]]] | None = None,
-) -> tuple[Snapshot, dict[str, list[tuple[Any, ...]]] | None]:
-    """The library of these bytes, and the rows of ``builds`` when a first read made
-    them on its way (see :func:`_parse_in_chunks`; else None)."""
+    groups: Mapping[str, Group] | None = None,
+) -> tuple[Snapshot, Chunks | None]:
+    """The library of these bytes, and the columns of the indexes ``groups`` when a
+    first read made them on its way (see :func:`_parse_in_chunks`; else None)."""
     state = load_state(path)
     if state is not None:
         patch = diff(state.map, data)
@@ -731,7 +734,7 @@ def _parse_bytes(
         if new is not None:
             save_state(path, new)
             return _snapshot(new, data, path, source), None
-    chunked = _parse_in_chunks(data, path, source, parse, builds)
+    chunked = _parse_in_chunks(data, path, source, parse, groups)
     if chunked is not None:
         return chunked
     snap = parse(_decode(data, path), source)
@@ -798,8 +801,9 @@ class Index:
         *,
         columns: dict[str, list[Any]] | None = None,
         file: io.BufferedReader | None = None,
-        table: dict[str, tuple[int, int, int]] | None = None,
+        table: dict[str, tuple[int, int, int, list[int]]] | None = None,
         derive: Callable[[str], list[Any]] | None = None,
+        chunks: dict[str, list[bytes]] | None = None,
     ) -> None:
         self.map = fmap  # of the library file it was built for (None: not cacheable)
         self.size = size  # number of entries
@@ -807,8 +811,10 @@ class Index:
         self.fallback: Callable[[], dict[str, list[Any]]] | None = None
         self._columns = columns or {}
         self._file = file  # open on the index file read: a rename over it changes nothing
-        self._table = table or {}  # name -> (offset in the file, length, CRC-32)
+        # name -> (offset in the file, length, CRC-32, lengths of its pickled chunks)
+        self._table = table or {}
         self._derive = derive
+        self._chunks = chunks or {}  # name -> the column pickled in chunks (a first read)
         self.cut = 0  # blocks a patched index cut again: how far it drifted from its file
 
     # As a Known (for another group's index): the map of the bytes this index is for.
@@ -821,7 +827,12 @@ class Index:
     def column(self, name: str) -> list[Any]:
         column = self._columns.get(name)
         if column is None:
-            column = self._derived(name) if self._derive is not None else self._read(name)
+            if name in self._chunks:
+                column = _unpickle_column(self._chunks.pop(name), self.size)
+            elif self._derive is not None:
+                column = self._derived(name)
+            else:
+                column = self._read(name)
             if column is None:
                 if self.fallback is None:
                     raise ValueError(f"cache index: column {name!r} is damaged")
@@ -841,24 +852,24 @@ class Index:
 
     def _read(self, name: str) -> list[Any] | None:
         try:
-            offset, length, crc = self._table[name]
+            offset, length, crc, sizes = self._table[name]
             assert self._file is not None
             self._file.seek(offset)
             blob = self._file.read(length)
-            if len(blob) != length or zlib.crc32(blob) != crc:
+            if len(blob) != length or zlib.crc32(blob) != crc or sum(sizes) != length:
                 return None
-            enabled = gc.isenabled()
-            gc.disable()
-            try:
-                column = pickle.loads(blob)
-            finally:
-                if enabled:
-                    gc.enable()
-            if not isinstance(column, list) or len(column) != self.size:
-                return None
-            return column
+            view = memoryview(blob)
+            at = [0]
+            for size in sizes:
+                at.append(at[-1] + size)
+            return _unpickle_column([view[a:z] for a, z in itertools.pairwise(at)], self.size)
         except Exception:
             return None
+
+    def blobs(self, name: str) -> list[bytes]:
+        """The column pickled, in one chunk or in the chunks it came in."""
+        chunks = self._chunks.get(name)
+        return chunks if chunks is not None else [_dumps(self.column(name))]
 
     def rows(self) -> list[tuple[Any, ...]]:
         """Row by row, the columns in sorted order of their names."""
@@ -871,6 +882,27 @@ class Index:
 
     def __del__(self) -> None:
         self.close()
+
+
+def _unpickle_column(chunks: list[bytes] | list[memoryview], size: int) -> list[Any] | None:
+    """A column from its pickled chunks (lists, one after the other); None unless it is
+    a list of ``size`` values."""
+    from mnkbib.gcpause import gc_paused
+
+    try:
+        column: list[Any] | None = None
+        with gc_paused():
+            for chunk in chunks:
+                values = pickle.loads(chunk)
+                if not isinstance(values, list):
+                    return None
+                if column is None:
+                    column = values
+                else:
+                    column.extend(values)
+        return column if column is not None and len(column) == size else None
+    except Exception:
+        return None
 
 
 def load_index(path: Path, kind: str = "index") -> Index | None:
@@ -897,7 +929,7 @@ def load_index(path: Path, kind: str = "index") -> Index | None:
         map_payload, size, table = pickle.loads(meta)
         fmap = FileMap.from_payload(map_payload)
         base = handle.tell()
-        end = base + sum(length for _, length, _ in table.values())
+        end = base + sum(length for _, length, _, _ in table.values())
         if (
             not isinstance(size, int)
             or not isinstance(table, dict)
@@ -905,7 +937,9 @@ def load_index(path: Path, kind: str = "index") -> Index | None:
             or os.fstat(handle.fileno()).st_size != end
         ):
             raise ValueError
-        offsets = {name: (base + off, n, crc) for name, (off, n, crc) in table.items()}
+        offsets = {
+            name: (base + off, n, crc, list(sizes)) for name, (off, n, crc, sizes) in table.items()
+        }
         return Index(fmap, size, set(table), file=handle, table=offsets)
     except Exception:
         handle.close()
@@ -916,14 +950,18 @@ def save_index(path: Path, index: Index, kind: str = "index") -> None:
     if index.map is None:
         return
     try:
-        table: dict[str, tuple[int, int, int]] = {}
-        blobs = []
+        table: dict[str, tuple[int, int, int, list[int]]] = {}
+        blobs: list[bytes] = []
         offset = 0
         for name in sorted(index.names):
-            blob = _dumps(index.column(name))
-            table[name] = (offset, len(blob), zlib.crc32(blob))
-            blobs.append(blob)
-            offset += len(blob)
+            chunks = index.blobs(name)
+            sizes = [len(chunk) for chunk in chunks]
+            crc = 0
+            for chunk in chunks:
+                crc = zlib.crc32(chunk, crc)
+            table[name] = (offset, sum(sizes), crc, sizes)
+            blobs.extend(chunks)
+            offset += sum(sizes)
         meta = _dumps((index.map.payload(), index.size, table))
         header = json.dumps(
             {
@@ -1108,21 +1146,20 @@ def _build_index(
     also: Callable[[], Mapping[str, Group]] | None = None,
 ) -> Index:
     groups = {kind: (build, names), **(also() if also is not None else {})}
-    snap, built = _parse_bytes(path, data, source, parse, {k: g[0] for k, g in groups.items()})
+    snap, built = _parse_bytes(path, data, source, parse, groups)
     fmap = snap.fmap
-    if built is not None and fmap is not None and len(built[kind]) == len(fmap):
-        # A first read built the rows on its way (the entries are not loaded here); the
-        # other groups are saved too, each an index of its own.
+    if built is not None and fmap is not None:
+        # A first read built every index's columns on its way, pickled in chunks: they
+        # are written as they are (neither the entries nor the rows are loaded here), and
+        # the columns this command reads are unpickled when it reads them.
         if old is not None:
             old.close()
         for other, (_, other_names) in groups.items():
             if other != kind:
-                other_rows = built.pop(other)
-                columns = _columns(other_rows, other_names)
-                save_index(path, Index(fmap, len(fmap), set(other_names), columns=columns), other)
-                del other_rows, columns
-        rows = built.pop(kind)
-        index = Index(fmap, len(rows), set(names), columns=_columns(rows, names))
+                chunks = built.pop(other)
+                save_index(path, Index(fmap, len(fmap), set(other_names), chunks=chunks), other)
+                del chunks
+        index = Index(fmap, len(fmap), set(names), chunks=built.pop(kind))
         save_index(path, index, kind)
         return index
     entries = list(snap.entries.values())

@@ -6,9 +6,11 @@ listing index and the cache's pool. The blocks of a library are independent YAML
 the work splits: worker processes, forked with the file's bytes and map already in
 memory, each parse a share of the blocks (COLD_CHUNK blocks per YAML load, as a read
 in one process does), build the rows of the listing indexes the caller asks for
-(every group at once: the entries are at hand only now), and hand
-back their entries already pickled for the cache's pool — the parent never holds
-100,000 parsed entries, which also keeps a first read's memory down.
+(every group at once: the entries are at hand only now), and hand back their entries
+pickled for the cache's pool and each index column pickled for its file — the parent
+never holds 100,000 parsed entries or rows: it writes the pickled chunks as they are
+(at 100,000 entries, a first `list` peaked at 455 MB in the parent when it unpickled
+the rows and pickled them again as columns; 320 MB now).
 
 Only on Linux (``fork`` there is safe and cheap; a spawned worker would import mnkbib
 again) and only for libraries of COLD_PARALLEL_MIN blocks or more: below that, starting
@@ -34,10 +36,13 @@ COLD_JOB = 5000  # blocks per job handed to a worker
 MAX_WORKERS = 8
 
 Build = Callable[["Entry"], tuple[Any, ...]]
+Group = tuple[Build, tuple[str, ...]]  # a listing index: its row builder, its column names
+# Per index, per column: the column's values, pickled in one chunk per job (in order).
+Chunks = dict[str, dict[str, list[bytes]]]
 
 # What the forked workers read: set in the parent just before the fork, so nothing of
 # it is pickled to reach them.
-_JOB: tuple[bytes, FileMap, str, Mapping[str, Build]] | None = None
+_JOB: tuple[bytes, FileMap, str, Mapping[str, Group]] | None = None
 
 
 def workers_for(blocks: int) -> int:
@@ -54,20 +59,18 @@ def workers_for(blocks: int) -> int:
     return min(cpus, MAX_WORKERS, jobs)
 
 
-Rows = dict[str, list[tuple[Any, ...]]]
-
-
 def parse(
-    data: bytes, fmap: FileMap, source: str, builds: Mapping[str, Build], workers: int
-) -> tuple[list[bytes], Rows] | None:
+    data: bytes, fmap: FileMap, source: str, groups: Mapping[str, Group], workers: int
+) -> tuple[list[bytes], Chunks] | None:
     """Every block's entry, as pickled parts of the cache's pool (in file order), and
-    for each ``name, build`` in ``builds`` the list of ``build(entry)``; None when a
-    block does not parse on its own (or a worker failed): then the caller reads in one
-    process."""
+    for each index ``kind → (build, names)`` of ``groups`` its columns of
+    ``build(entry)``, pickled in chunks; None when a block does not parse on its own (or
+    a worker failed): then the caller reads in one process. The parent unpickles
+    neither entries nor rows: it writes the chunks as they are."""
     global _JOB
     n = len(fmap)
     jobs = [(lo, min(lo + COLD_JOB, n)) for lo in range(0, n, COLD_JOB)]
-    _JOB = (data, fmap, source, builds)
+    _JOB = (data, fmap, source, groups)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             results = pool.map(_job, jobs, chunksize=1)
@@ -78,19 +81,21 @@ def parse(
     if any(result is None for result in results):
         return None
     parts = [part for part, _ in results]
-    rows: Rows = {name: [] for name in builds}
-    for _, part_rows in results:
-        for name, values in part_rows.items():
-            rows[name].extend(values)
-    return parts, rows
+    chunks: Chunks = {kind: {name: [] for name in names} for kind, (_, names) in groups.items()}
+    for _, job_chunks in results:
+        for kind, columns in job_chunks.items():
+            for name, blob in columns.items():
+                chunks[kind][name].append(blob)
+    return parts, chunks
 
 
-def _job(bounds: tuple[int, int]) -> tuple[bytes, Rows] | None:
-    """In a worker: the blocks ``[lo, hi)`` parsed, pickled for the pool, and their rows."""
-    from mnkbib.cache import COLD_CHUNK, _parse_blocks, pack_entries
+def _job(bounds: tuple[int, int]) -> tuple[bytes, dict[str, dict[str, bytes]]] | None:
+    """In a worker: the blocks ``[lo, hi)`` parsed and pickled for the pool, and each
+    index's columns for them, each pickled."""
+    from mnkbib.cache import COLD_CHUNK, _dumps, _parse_blocks, pack_entries
 
     assert _JOB is not None
-    data, fmap, source, builds = _JOB
+    data, fmap, source, groups = _JOB
     lo, hi = bounds
     entries: list[Entry] = []
     for start in range(lo, hi, COLD_CHUNK):
@@ -98,5 +103,9 @@ def _job(bounds: tuple[int, int]) -> tuple[bytes, Rows] | None:
         if part is None:
             return None
         entries.extend(part)
-    rows = {name: [build(entry) for entry in entries] for name, build in builds.items()}
-    return pack_entries(entries), rows
+    columns: dict[str, dict[str, bytes]] = {}
+    for kind, (build, names) in groups.items():
+        rows = [build(entry) for entry in entries]
+        columns[kind] = {name: _dumps([row[i] for row in rows]) for i, name in enumerate(names)}
+        del rows
+    return pack_entries(entries), columns
