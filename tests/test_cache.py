@@ -710,3 +710,25 @@ def test_a_block_the_workers_cannot_read_alone_goes_to_the_whole_parse(
     with pytest.raises(ParseError, match="anchor"):
         read(lib)
     assert count.files >= 1  # the whole-file parse gave the exact error
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    parts=st.lists(st.binary(max_size=40), max_size=5),
+    flip=st.integers(min_value=0),
+)
+def test_a_cache_file_keeps_pickled_parts_out_of_band(parts: list[bytes], flip: int) -> None:
+    """The pool's parts are written after the pickle as they are (not copied into it),
+    read back equal, and any changed byte makes the file unreadable, not wrong."""
+    pieces = cache._pack("base", ("id", b"digests", [pickle.PickleBuffer(p) for p in parts]))
+    assert [bytes(piece) for piece in pieces[len(pieces) - len(parts) :]] == parts
+    for piece, part in zip(pieces[len(pieces) - len(parts) :], parts, strict=True):
+        assert isinstance(piece, memoryview) and piece.obj is part  # no copy
+    data = b"".join(pieces)
+    stored_id, digests, got = cache._unpack(data, "base")
+    assert (stored_id, digests, [bytes(g) for g in got]) == ("id", b"digests", parts)
+    damaged = bytearray(data)
+    damaged[flip % len(data)] ^= 0x01
+    assert cache._unpack(bytes(damaged), "base") is None
+    assert cache._unpack(data[:-1], "base") is None
+    assert cache._unpack(data, "head") is None

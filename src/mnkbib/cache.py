@@ -162,11 +162,11 @@ def _date_reduce(d: Any) -> tuple[Any, tuple[Any, ...]]:
     return (type(d), (d.year, d.month, d.day))
 
 
-def _dumps(obj: Any) -> bytes:
+def _dumps(obj: Any, buffer_callback: Callable[[pickle.PickleBuffer], Any] | None = None) -> bytes:
     from mnkbib.model import PartialDate, Person
 
     out = io.BytesIO()
-    pickler = _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler = _Pickler(out, protocol=5, buffer_callback=buffer_callback)
     pickler.dispatch_table = {Person: _person_reduce, PartialDate: _date_reduce}
     pickler.dump(obj)
     return out.getvalue()
@@ -203,13 +203,26 @@ def _unpack_entries(parts: list[bytes]) -> list[Entry]:
     return entries
 
 
-def _pack(kind: str, payload: Any) -> list[bytes]:
-    """A cache file's bytes, in pieces (joined, the largest would be copied once more)."""
-    body = _dumps(payload)
+def _pack(kind: str, payload: Any) -> list[bytes | memoryview]:
+    """A cache file's bytes, in pieces (joined, the largest would be copied once more).
+    The ``pickle.PickleBuffer`` s in ``payload`` (the pool's pickled parts) are written
+    out of band, after the pickle, as they are: not copied into it."""
+    buffers: list[pickle.PickleBuffer] = []
+    body = _dumps(payload, buffers.append)
+    raws = [buffer.raw() for buffer in buffers]
+    crc = zlib.crc32(body)
+    for raw in raws:
+        crc = zlib.crc32(raw, crc)
     header = json.dumps(
-        {"kind": kind, "fingerprint": fingerprint(), "crc": zlib.crc32(body), "size": len(body)}
+        {
+            "kind": kind,
+            "fingerprint": fingerprint(),
+            "crc": crc,
+            "size": len(body),
+            "buffers": [len(raw) for raw in raws],
+        }
     ).encode()
-    return [MAGIC, struct.pack("<I", len(header)), header, body]
+    return [MAGIC, struct.pack("<I", len(header)), header, body, *raws]
 
 
 def _unpack(data: bytes, kind: str) -> Any:
@@ -220,19 +233,27 @@ def _unpack(data: bytes, kind: str) -> Any:
         (length,) = struct.unpack_from("<I", data, len(MAGIC))
         start = len(MAGIC) + 4
         header = json.loads(data[start : start + length])
-        body = memoryview(data)[start + length :]
         if (
             not isinstance(header, dict)
             or header.get("kind") != kind
             or header.get("fingerprint") != fingerprint()
-            or header.get("size") != len(body)
-            or header.get("crc") != zlib.crc32(body)
         ):
+            return None
+        view = memoryview(data)
+        at = start + length + header["size"]
+        body = view[start + length : at]
+        buffers = []
+        crc = zlib.crc32(body)
+        for size in header["buffers"]:
+            buffers.append(view[at : at + size])
+            crc = zlib.crc32(buffers[-1], crc)
+            at += size
+        if at != len(data) or header.get("crc") != crc:
             return None
         enabled = gc.isenabled()
         gc.disable()  # the cyclic GC makes loading many objects superlinear
         try:
-            return pickle.loads(body)
+            return pickle.loads(body, buffers=buffers)
         finally:
             if enabled:
                 gc.enable()
@@ -247,7 +268,7 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def _write(path: Path, pieces: list[bytes]) -> None:
+def _write(path: Path, pieces: list[bytes | memoryview]) -> None:
     """These pieces, one after the other, atomically or not at all: a cache that cannot
     be written is no error."""
     try:
@@ -398,7 +419,9 @@ def save_state(path: Path, state: State) -> None:
             digests = state.map.digests
             base_id = os.urandom(12).hex()
             part = pack_entries(entries)
-            _write(base_file, _pack("base", (base_id, b"".join(digests), [part])))
+            _write(
+                base_file, _pack("base", (base_id, b"".join(digests), [pickle.PickleBuffer(part)]))
+            )
             state.base_id = base_id
             state._base = dict(zip(digests, entries, strict=True))
             state._base_file = None
@@ -620,7 +643,8 @@ def _save_parts(path: Path, fmap: FileMap, parts: list[bytes]) -> State:
     state = State(fmap, os.urandom(12).hex(), {}, parts=parts)
     try:
         base_file, head_file = cache_files(path)
-        _write(base_file, _pack("base", (state.base_id, b"".join(fmap.digests), parts)))
+        pool = [pickle.PickleBuffer(part) for part in parts]  # written as they are
+        _write(base_file, _pack("base", (state.base_id, b"".join(fmap.digests), pool)))
         _write(head_file, _pack("head", (fmap.payload(), state.base_id, {})))
     except Exception:
         pass
