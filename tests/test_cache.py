@@ -700,6 +700,75 @@ def test_a_first_listing_by_workers_gives_the_indexes_of_one_process(
     assert got == {kind: {n: alone[kind].column(n) for n in GROUPS[kind]} for kind in GROUPS}
 
 
+def _leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.rglob("*") if p.name.endswith(".tmp"))
+
+
+@needs_fork
+def test_a_first_read_by_workers_writes_the_cache_as_it_goes(
+    lib: Path, parallel: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each job's pool part and columns go to temporary files as they arrive; the cache
+    files are put together at the end, and nothing temporary is left."""
+    from mnkbib import spool
+    from mnkbib.listindex import GROUPS
+
+    added: list[int] = []
+    real_add = spool.Spool.add
+
+    def add(self: spool.Spool, part: bytes, columns: Any) -> None:
+        real_add(self, part, columns)
+        added.append(sum(1 for f in self.files.values() if f.path.exists()))
+
+    monkeypatch.setattr(spool.Spool, "add", add)
+    from mnkbib.listindex import library_index
+
+    index = library_index(Store(lib))
+    assert len(added) == 14  # 40 blocks, jobs of 3, one call each, in order
+    assert set(added) == {1 + sum(len(names) for names in GROUPS.values())}
+    assert index.map is not None and index.map.matches(lib.read_bytes())
+    assert cache_is_valid(lib)
+    assert _leftovers(cache.cache_dir()) == []
+
+
+@needs_fork
+@pytest.mark.parametrize("failure", ["worker", "writing"])
+def test_a_first_read_whose_workers_fail_is_read_in_one_process(
+    lib: Path, parallel: None, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    from mnkbib import spool
+
+    if failure == "worker":  # a block a worker cannot read alone
+        real_parse_blocks = cache._parse_blocks
+
+        def parse_blocks(data: bytes, fmap: Any, which: list[int], source: str) -> Any:
+            return None if 9 in which else real_parse_blocks(data, fmap, which, source)
+
+        monkeypatch.setattr(cache, "_parse_blocks", parse_blocks)
+    else:
+
+        def broken(*_args: Any, **_kwargs: Any) -> None:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(spool.shutil, "copyfileobj", broken)
+    snap = read(lib)
+    assert_same(lib, snap)
+    assert _leftovers(cache.cache_dir()) == []
+
+
+@needs_fork
+def test_a_first_read_with_no_writable_cache_is_read_in_one_process(
+    lib: Path, parallel: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from mnkbib import coldread
+
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    monkeypatch.setattr(coldread, "parse", None)  # workers would be an error here
+    assert_same(lib, read(lib))
+
+
 @needs_fork
 def test_a_block_the_workers_cannot_read_alone_goes_to_the_whole_parse(
     tmp_path: Path, parallel: None, count: Counter

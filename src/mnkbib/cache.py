@@ -67,7 +67,6 @@ from mnkbib.blockmap import DIGEST_SIZE, Blocks, FileMap, Patch, build_map, diff
 from mnkbib.errors import StoreError
 
 if TYPE_CHECKING:
-    from mnkbib.coldread import Chunks
     from mnkbib.document import Layout
     from mnkbib.model import Entry
     from mnkbib.store import Snapshot
@@ -295,7 +294,7 @@ class State:
     the overlay (entries not in the base pool; small, stored in the head) or in the base
     pool (a large file, loaded only when every entry is needed)."""
 
-    __slots__ = ("_base", "_base_file", "_parts", "base_id", "map", "overlay")
+    __slots__ = ("_base", "_base_file", "base_id", "map", "overlay")
 
     def __init__(
         self,
@@ -305,24 +304,15 @@ class State:
         *,
         base: dict[bytes, Entry] | None = None,
         base_file: Path | None = None,
-        parts: list[bytes] | None = None,
     ) -> None:
         self.map = fmap
         self.base_id = base_id  # "" until the base pool is written
         self.overlay = overlay
         self._base = base
         self._base_file = base_file
-        self._parts = parts  # the base pool as pickled parts, from a first read's workers
 
     def base(self) -> dict[bytes, Entry] | None:
         """The base pool (loaded now if need be); None when it is missing or damaged."""
-        if self._base is None and self._parts is not None:
-            from mnkbib.gcpause import gc_paused
-
-            with gc_paused():
-                self._base = _base_of(self.map.digests, self._parts)
-            self._parts = None
-            self._base_file = None
         if self._base is None and self._base_file is not None:
             self._base = _load_base(self._base_file, self.base_id)
             self._base_file = None
@@ -357,7 +347,6 @@ class State:
             overlay,
             base=self._base,
             base_file=self._base_file,
-            parts=self._parts,
         )
 
 
@@ -583,7 +572,7 @@ def _parse_in_chunks(
     source: str,
     parse: Callable[[str, str], Snapshot],
     groups: Mapping[str, Group] | None = None,
-) -> tuple[Snapshot, Chunks | None] | None:
+) -> tuple[Snapshot, bool] | None:
     """A first read done block by block, COLD_CHUNK blocks per YAML load: the entries a
     whole-file parse gives, in a fraction of its memory (the YAML node tree of 100,000
     entries takes about 2 GB). The header and footer are parsed on their own (``parse``
@@ -591,9 +580,9 @@ def _parse_in_chunks(
     for anything unusual: then the whole-file parse gives the result or the exact error.
 
     A large library is read by worker processes (:mod:`mnkbib.coldread`), which also
-    give, for each listing index ``kind → (build, names)`` of ``groups``, its columns of
-    ``build(entry)`` for every entry, pickled in chunks; otherwise the chunks are None
-    and the caller builds the indexes."""
+    build every listing index ``kind → (build, names)`` of ``groups``: their pool parts
+    and columns are written to the cache as they come (:mod:`mnkbib.spool`), and the
+    second value says so (True); otherwise the caller builds the indexes."""
     from mnkbib import coldread
     from mnkbib.store import Snapshot
 
@@ -612,12 +601,23 @@ def _parse_in_chunks(
     n = len(fmap)
     workers = coldread.workers_for(n)
     if workers:
-        got = coldread.parse(data, fmap, source, groups or {}, workers)
-        if got is None:
-            return None
-        parts, chunks = got
-        state = _save_parts(path, fmap, parts)
-        return _snapshot(state, data, path, source), chunks
+        from mnkbib.spool import Spool
+
+        chosen = groups or {}
+        try:
+            spool = Spool(path, fmap, len(coldread.jobs(n)), {k: g[1] for k, g in chosen.items()})
+        except Exception:  # the cache cannot be written: no use sharing the work out
+            spool = None
+        if spool is not None:
+            if not coldread.parse(data, fmap, source, chosen, workers, spool.add):
+                spool.discard()
+                return None
+            try:
+                spool.finish()
+            except Exception:
+                return None
+            state = State(fmap, spool.base_id, {}, base_file=cache_files(path)[0])
+            return _snapshot(state, data, path, source), True
     entries: list[Entry] = []
     for lo in range(0, n, COLD_CHUNK):
         part = _parse_blocks(data, fmap, list(range(lo, min(lo + COLD_CHUNK, n))), source)
@@ -634,21 +634,7 @@ def _parse_in_chunks(
         fmap=fmap,
     )
     _LAST[path] = (state, snap)
-    return snap, None
-
-
-def _save_parts(path: Path, fmap: FileMap, parts: list[bytes]) -> State:
-    """The state of a first read whose entries came as pickled parts of the base pool:
-    the pool and the head are written; the parts stay at hand in case the pool is not."""
-    state = State(fmap, os.urandom(12).hex(), {}, parts=parts)
-    try:
-        base_file, head_file = cache_files(path)
-        pool = [pickle.PickleBuffer(part) for part in parts]  # written as they are
-        _write(base_file, _pack("base", (state.base_id, b"".join(fmap.digests), pool)))
-        _write(head_file, _pack("head", (fmap.payload(), state.base_id, {})))
-    except Exception:
-        pass
-    return state
+    return snap, False
 
 
 class _Loader:
@@ -744,20 +730,20 @@ def _parse_bytes(
     source: str,
     parse: Callable[[str, str], Snapshot],
     groups: Mapping[str, Group] | None = None,
-) -> tuple[Snapshot, Chunks | None]:
-    """The library of these bytes, and the columns of the indexes ``groups`` when a
-    first read made them on its way (see :func:`_parse_in_chunks`; else None)."""
+) -> tuple[Snapshot, bool]:
+    """The library of these bytes, and whether a first read also wrote the indexes
+    ``groups`` on its way (see :func:`_parse_in_chunks`)."""
     state = load_state(path)
     if state is not None:
         patch = diff(state.map, data)
         if patch is not None and patch.map is state.map:
-            return _snapshot(state, data, path, source), None
+            return _snapshot(state, data, path, source), False
         new = _patched(state, patch, data, source) if patch is not None else None
         if new is None:
             new = _remapped(state, data, source)
         if new is not None:
             save_state(path, new)
-            return _snapshot(new, data, path, source), None
+            return _snapshot(new, data, path, source), False
     chunked = _parse_in_chunks(data, path, source, parse, groups)
     if chunked is not None:
         return chunked
@@ -770,7 +756,7 @@ def _parse_bytes(
         save_state(path, fresh)
         snap.data, snap.fmap = data, fresh.map
         _LAST[path] = (fresh, snap)
-    return snap, None
+    return snap, False
 
 
 def remember(
@@ -827,7 +813,6 @@ class Index:
         file: io.BufferedReader | None = None,
         table: dict[str, tuple[int, int, int, list[int]]] | None = None,
         derive: Callable[[str], list[Any]] | None = None,
-        chunks: dict[str, list[bytes]] | None = None,
     ) -> None:
         self.map = fmap  # of the library file it was built for (None: not cacheable)
         self.size = size  # number of entries
@@ -838,7 +823,6 @@ class Index:
         # name -> (offset in the file, length, CRC-32, lengths of its pickled chunks)
         self._table = table or {}
         self._derive = derive
-        self._chunks = chunks or {}  # name -> the column pickled in chunks (a first read)
         self.cut = 0  # blocks a patched index cut again: how far it drifted from its file
 
     # As a Known (for another group's index): the map of the bytes this index is for.
@@ -851,12 +835,7 @@ class Index:
     def column(self, name: str) -> list[Any]:
         column = self._columns.get(name)
         if column is None:
-            if name in self._chunks:
-                column = _unpickle_column(self._chunks.pop(name), self.size)
-            elif self._derive is not None:
-                column = self._derived(name)
-            else:
-                column = self._read(name)
+            column = self._derived(name) if self._derive is not None else self._read(name)
             if column is None:
                 if self.fallback is None:
                     raise ValueError(f"cache index: column {name!r} is damaged")
@@ -889,11 +868,6 @@ class Index:
             return _unpickle_column([view[a:z] for a, z in itertools.pairwise(at)], self.size)
         except Exception:
             return None
-
-    def blobs(self, name: str) -> list[bytes]:
-        """The column pickled, in one chunk or in the chunks it came in."""
-        chunks = self._chunks.get(name)
-        return chunks if chunks is not None else [_dumps(self.column(name))]
 
     def rows(self) -> list[tuple[Any, ...]]:
         """Row by row, the columns in sorted order of their names."""
@@ -978,14 +952,10 @@ def save_index(path: Path, index: Index, kind: str = "index") -> None:
         blobs: list[bytes] = []
         offset = 0
         for name in sorted(index.names):
-            chunks = index.blobs(name)
-            sizes = [len(chunk) for chunk in chunks]
-            crc = 0
-            for chunk in chunks:
-                crc = zlib.crc32(chunk, crc)
-            table[name] = (offset, sum(sizes), crc, sizes)
-            blobs.extend(chunks)
-            offset += sum(sizes)
+            blob = _dumps(index.column(name))
+            table[name] = (offset, len(blob), zlib.crc32(blob), [len(blob)])
+            blobs.append(blob)
+            offset += len(blob)
         meta = _dumps((index.map.payload(), index.size, table))
         header = json.dumps(
             {
@@ -1172,20 +1142,16 @@ def _build_index(
     groups = {kind: (build, names), **(also() if also is not None else {})}
     snap, built = _parse_bytes(path, data, source, parse, groups)
     fmap = snap.fmap
-    if built is not None and fmap is not None:
-        # A first read built every index's columns on its way, pickled in chunks: they
-        # are written as they are (neither the entries nor the rows are loaded here), and
-        # the columns this command reads are unpickled when it reads them.
-        if old is not None:
-            old.close()
-        for other, (_, other_names) in groups.items():
-            if other != kind:
-                chunks = built.pop(other)
-                save_index(path, Index(fmap, len(fmap), set(other_names), chunks=chunks), other)
-                del chunks
-        index = Index(fmap, len(fmap), set(names), chunks=built.pop(kind))
-        save_index(path, index, kind)
-        return index
+    if built and fmap is not None:
+        # A first read wrote every index on its way (neither the entries nor the rows
+        # are loaded here): the columns this command reads are read from its file.
+        written = load_index(path, kind)
+        if written is not None and written.map is not None and written.map.same_bytes(fmap):
+            if old is not None:
+                old.close()
+            return written
+        if written is not None:
+            written.close()
     entries = list(snap.entries.values())
     rows: list[tuple[Any, ...]] = []
     if fmap is not None and old is not None and old.map is not None and len(fmap) == len(entries):

@@ -6,11 +6,13 @@ listing index and the cache's pool. The blocks of a library are independent YAML
 the work splits: worker processes, forked with the file's bytes and map already in
 memory, each parse a share of the blocks (COLD_CHUNK blocks per YAML load, as a read
 in one process does), build the rows of the listing indexes the caller asks for
-(every group at once: the entries are at hand only now), and hand back their entries
-pickled for the cache's pool and each index column pickled for its file — the parent
-never holds 100,000 parsed entries or rows: it writes the pickled chunks as they are
-(at 100,000 entries, a first `list` peaked at 455 MB in the parent when it unpickled
-the rows and pickled them again as columns; 320 MB now).
+(every group at once: the entries are at hand only now), and hand back, job by job,
+their entries pickled for the cache's pool and each index column pickled for its file.
+The parent never holds 100,000 parsed entries or rows, nor all their pickles: each
+job's go to temporary files as they arrive, and the cache files are put together from
+them at the end (:mod:`mnkbib.spool`). At 100,000 entries a first `list` peaked at
+455 MB in the parent when it unpickled the rows and pickled them again as columns,
+and 167 MB now (271 MB with the workers, PSS summed).
 
 Only on Linux (``fork`` there is safe and cheap; a spawned worker would import mnkbib
 again) and only for libraries of COLD_PARALLEL_MIN blocks or more: below that, starting
@@ -37,8 +39,9 @@ MAX_WORKERS = 8
 
 Build = Callable[["Entry"], tuple[Any, ...]]
 Group = tuple[Build, tuple[str, ...]]  # a listing index: its row builder, its column names
-# Per index, per column: the column's values, pickled in one chunk per job (in order).
-Chunks = dict[str, dict[str, list[bytes]]]
+# What a job gives: its entries pickled (a part of the cache's pool), and per index, per
+# column, the column's values for its blocks, pickled.
+Done = tuple[bytes, dict[str, dict[str, bytes]]]
 
 # What the forked workers read: set in the parent just before the fork, so nothing of
 # it is pickled to reach them.
@@ -59,37 +62,41 @@ def workers_for(blocks: int) -> int:
     return min(cpus, MAX_WORKERS, jobs)
 
 
+def jobs(blocks: int) -> list[tuple[int, int]]:
+    """The jobs of a first read: ranges of COLD_JOB blocks."""
+    return [(lo, min(lo + COLD_JOB, blocks)) for lo in range(0, blocks, COLD_JOB)]
+
+
 def parse(
-    data: bytes, fmap: FileMap, source: str, groups: Mapping[str, Group], workers: int
-) -> tuple[list[bytes], Chunks] | None:
-    """Every block's entry, as pickled parts of the cache's pool (in file order), and
-    for each index ``kind → (build, names)`` of ``groups`` its columns of
-    ``build(entry)``, pickled in chunks; None when a block does not parse on its own (or
-    a worker failed): then the caller reads in one process. The parent unpickles
-    neither entries nor rows: it writes the chunks as they are."""
+    data: bytes,
+    fmap: FileMap,
+    source: str,
+    groups: Mapping[str, Group],
+    workers: int,
+    sink: Callable[[bytes, dict[str, dict[str, bytes]]], None],
+) -> bool:
+    """Every block's entry and, for each index ``kind → (build, names)`` of ``groups``,
+    its columns of ``build(entry)``, handed to ``sink`` job by job in file order
+    (pickled: see ``Done``) as the workers finish them; False when a block does not
+    parse on its own, a worker failed or ``sink`` raised: then the caller reads in one
+    process. The parent unpickles neither entries nor rows."""
     global _JOB
-    n = len(fmap)
-    jobs = [(lo, min(lo + COLD_JOB, n)) for lo in range(0, n, COLD_JOB)]
     _JOB = (data, fmap, source, groups)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_job, jobs, chunksize=1)
+            for done in pool.imap(_job, jobs(len(fmap)), chunksize=1):
+                if done is None:
+                    return False
+                sink(*done)
+                del done
     except Exception:
-        return None
+        return False
     finally:
         _JOB = None
-    if any(result is None for result in results):
-        return None
-    parts = [part for part, _ in results]
-    chunks: Chunks = {kind: {name: [] for name in names} for kind, (_, names) in groups.items()}
-    for _, job_chunks in results:
-        for kind, columns in job_chunks.items():
-            for name, blob in columns.items():
-                chunks[kind][name].append(blob)
-    return parts, chunks
+    return True
 
 
-def _job(bounds: tuple[int, int]) -> tuple[bytes, dict[str, dict[str, bytes]]] | None:
+def _job(bounds: tuple[int, int]) -> Done | None:
     """In a worker: the blocks ``[lo, hi)`` parsed and pickled for the pool, and each
     index's columns for them, each pickled."""
     from mnkbib.cache import COLD_CHUNK, _dumps, _parse_blocks, pack_entries

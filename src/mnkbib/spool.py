@@ -1,0 +1,164 @@
+"""A first read's cache files, written as the worker processes hand back their work.
+
+A first read by worker processes (:mod:`mnkbib.coldread`) gets, for each job of
+blocks, the entries pickled for the cache's pool and each listing index's columns
+pickled. Kept until the end, they took 180 MB in the parent at 100,000 entries; here
+each goes to a temporary file beside the cache as soon as it arrives, and the cache
+files are put together from those at the end, in the formats :mod:`mnkbib.cache` reads
+(the pool's parts out of band after its pickle, an index column as its chunks), each
+written whole and renamed into place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pickle
+import shutil
+import struct
+import tempfile
+import zlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from mnkbib.cache import (
+    MAGIC,
+    _dumps,
+    _pack,
+    cache_files,
+    fingerprint,
+    index_file,
+    index_fingerprint,
+)
+
+if TYPE_CHECKING:
+    from mnkbib.blockmap import FileMap
+
+POOL = ("", "pool")  # the spool of the pool's parts; an index column's is (kind, name)
+
+
+class _Spooled:
+    """One temporary file and what was appended to it: the pieces' sizes, their CRC-32."""
+
+    def __init__(self, directory: Path, crc: int = 0) -> None:
+        fd, name = tempfile.mkstemp(prefix=".spool.", suffix=".tmp", dir=directory)
+        self.path = Path(name)
+        self.handle: IO[bytes] = os.fdopen(fd, "w+b")
+        self.sizes: list[int] = []
+        self.crc = crc
+
+    def append(self, blob: bytes) -> None:
+        self.handle.write(blob)
+        self.sizes.append(len(blob))
+        self.crc = zlib.crc32(blob, self.crc)
+
+
+class Spool:
+    """The cache files of one library's first read, filled job by job (in file order),
+    then written with :meth:`finish`; :meth:`discard` drops them. Raises OSError when
+    the cache directory cannot be written."""
+
+    def __init__(
+        self, path: Path, fmap: FileMap, jobs: int, groups: Mapping[str, tuple[str, ...]]
+    ) -> None:
+        self.path = path
+        self.fmap = fmap
+        self.groups = groups
+        self.base_id = os.urandom(12).hex()
+        base_file, _ = cache_files(path)
+        base_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # The pool's pickle refers to its parts by position only (protocol 5, out of
+        # band), so it is made now, for the number of parts to come, and the CRC-32 of
+        # the file's body (pickle, then parts) runs on as they arrive.
+        placeholders = [pickle.PickleBuffer(b"") for _ in range(jobs)]
+        self.body = _dumps((self.base_id, b"".join(fmap.digests), placeholders), _ignore)
+        self.jobs = jobs
+        self.files: dict[tuple[str, str], _Spooled] = {}
+        try:
+            self.files[POOL] = _Spooled(base_file.parent, zlib.crc32(self.body))
+            for kind, names in groups.items():
+                for name in names:
+                    self.files[kind, name] = _Spooled(base_file.parent)
+        except OSError:
+            self.discard()
+            raise
+
+    def add(self, part: bytes, columns: Mapping[str, Mapping[str, bytes]]) -> None:
+        """A job's pool part and index columns, appended to their spools."""
+        self.files[POOL].append(part)
+        for kind, names in self.groups.items():
+            for name in names:
+                self.files[kind, name].append(columns[kind][name])
+
+    def finish(self) -> None:
+        """Write the pool, the head and every index; the spools are dropped either way."""
+        try:
+            pool = self.files[POOL]
+            if len(pool.sizes) != self.jobs:
+                raise ValueError("a job is missing")
+            base_file, head_file = cache_files(self.path)
+            header = {
+                "kind": "base",
+                "fingerprint": fingerprint(),
+                "crc": pool.crc,
+                "size": len(self.body),
+                "buffers": pool.sizes,
+            }
+            _write_whole(base_file, [*_framed(header), self.body], [pool])
+            payload = self.fmap.payload()
+            _write_whole(head_file, _pack("head", (payload, self.base_id, {})), [])
+            for kind, names in self.groups.items():
+                spooled = [self.files[kind, name] for name in sorted(names)]
+                table = {}
+                offset = 0
+                for name, spool in zip(sorted(names), spooled, strict=True):
+                    total = sum(spool.sizes)
+                    table[name] = (offset, total, spool.crc, spool.sizes)
+                    offset += total
+                meta = _dumps((payload, len(self.fmap), table))
+                header = {
+                    "kind": kind,
+                    "fingerprint": index_fingerprint(),
+                    "crc": zlib.crc32(meta),
+                    "size": len(meta),
+                }
+                _write_whole(index_file(self.path, kind), [*_framed(header), meta], spooled)
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        for spool in self.files.values():
+            with contextlib.suppress(OSError):
+                spool.handle.close()
+            with contextlib.suppress(OSError):
+                spool.path.unlink()
+        self.files = {}
+
+
+def _ignore(_buffer: pickle.PickleBuffer) -> None:
+    """A buffer_callback that leaves every buffer out of band."""
+
+
+def _framed(header: dict[str, object]) -> list[bytes]:
+    text = json.dumps(header).encode()
+    return [MAGIC, struct.pack("<I", len(text)), text]
+
+
+def _write_whole(path: Path, pieces: list[bytes], spools: list[_Spooled]) -> None:
+    """``pieces`` then the spools' contents, to ``path`` at once (a temporary file
+    renamed over it). Raises OSError."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.writelines(pieces)
+            for spool in spools:
+                spool.handle.flush()
+                spool.handle.seek(0)
+                shutil.copyfileobj(spool.handle, handle, 1 << 20)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
