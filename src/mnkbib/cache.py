@@ -885,22 +885,24 @@ class Index:
 def _unpickle_column(chunks: list[bytes] | list[memoryview], size: int) -> list[Any] | None:
     """A column from its pickled chunks (lists, one after the other); None unless it is
     a list of ``size`` values."""
-    from mnkbib.gcpause import gc_paused
-
+    enabled = gc.isenabled()
+    gc.disable()  # the cyclic GC makes loading many objects superlinear
     try:
         column: list[Any] | None = None
-        with gc_paused():
-            for chunk in chunks:
-                values = pickle.loads(chunk)
-                if not isinstance(values, list):
-                    return None
-                if column is None:
-                    column = values
-                else:
-                    column.extend(values)
+        for chunk in chunks:
+            values = pickle.loads(chunk)
+            if not isinstance(values, list):
+                return None
+            if column is None:
+                column = values
+            else:
+                column.extend(values)
         return column if column is not None and len(column) == size else None
     except Exception:
         return None
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def load_index(path: Path, kind: str = "index") -> Index | None:
