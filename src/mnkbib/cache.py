@@ -65,6 +65,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from mnkbib.blockmap import DIGEST_SIZE, Blocks, FileMap, Patch, build_map, diff, diff_maps
 from mnkbib.errors import StoreError
+from mnkbib.gcpause import freeze
 
 if TYPE_CHECKING:
     from mnkbib.document import Layout
@@ -702,7 +703,7 @@ def _quiet_gc() -> Iterator[None]:
     try:
         yield
     finally:
-        gc.freeze()
+        freeze()
         if enabled:
             gc.enable()
 

@@ -26,8 +26,19 @@ def gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
-        frozen_before = gc.get_freeze_count()
+        # (gc.get_freeze_count() would tell too, but it walks every frozen object: a
+        # few milliseconds per call once a large library is frozen)
         gc.freeze()
-        if not frozen_before:
+        if not _frozen:
             gc.unfreeze()
         gc.enable()
+
+
+_frozen = False  # whether freeze() froze anything in this process
+
+
+def freeze() -> None:
+    """``gc.freeze()``, remembered: what is frozen so stays frozen (see gc_paused)."""
+    global _frozen
+    gc.freeze()
+    _frozen = True
