@@ -136,11 +136,13 @@ def fingerprint() -> str:
 
 
 def index_fingerprint() -> str:
-    """The same for the listing index, which holds output lines: mnkbib.cli counts too."""
+    """The same for the indexes, which hold output: mnkbib.cli counts too, and the styles
+    and formats of the reference lists' indexes (mnkbib.refcache)."""
     global _INDEX_FINGERPRINT
     if _INDEX_FINGERPRINT is None:
         package = Path(__file__).parent
-        _INDEX_FINGERPRINT = fingerprint() + _modules_digest([package / "cli"])
+        parts = [package / "cli", package / "styles", package / "formats"]
+        _INDEX_FINGERPRINT = fingerprint() + _modules_digest(parts)
     return _INDEX_FINGERPRINT
 
 

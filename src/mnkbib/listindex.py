@@ -177,6 +177,12 @@ def rows(store: Store, snapshot: Snapshot | None = None) -> list[Row]:
     """Every entry of the library as a Row, from the indexes. The listing index is read
     now; another group's index when one of its columns is first asked for, and then for
     exactly the bytes the listing index was read for."""
+    return rows_and_index(store, snapshot)[0]
+
+
+def rows_and_index(store: Store, snapshot: Snapshot | None = None) -> tuple[list[Row], Index]:
+    """:func:`rows`, and the listing index they were read from (a :class:`Known`: another
+    index asked for the same bytes)."""
     from mnkbib.query import Table
 
     first = library_index(store, snapshot)
@@ -189,4 +195,4 @@ def rows(store: Store, snapshot: Snapshot | None = None) -> list[Row]:
             indexes[kind] = library_index(store, snapshot or first, kind)
         return indexes[kind].column(name)
 
-    return Table(column, first.size).rows()
+    return Table(column, first.size).rows(), first

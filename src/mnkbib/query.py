@@ -215,6 +215,20 @@ class Filters:
     langs: Sequence[str] = ()
     keys: Sequence[str] = field(default_factory=tuple)
 
+    def selects_all(self) -> bool:
+        """Whether no filter is set: :meth:`predicates` would be empty (told without
+        parsing anything, so without its errors)."""
+        return not (
+            self.text.strip()
+            or self.authors
+            or self.years
+            or self.types
+            or self.containers
+            or self.tags
+            or self.langs
+            or self.keys
+        )
+
     def predicates(self) -> list[Predicate]:
         preds: list[Predicate] = []
         if self.text.strip():

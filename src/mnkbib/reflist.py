@@ -37,6 +37,12 @@ def chicago_list(entries: Sequence[Entry], *, style: str = "author-date", to: st
     """The sorted reference list: a line per entry (text), a paragraph (markdown), a div (html)."""
     _check_markup(to)
     refs = render_all([rich for _, rich in bibliography(entries, style)], to)
+    return chicago_text(refs, to)
+
+
+def chicago_text(refs: Sequence[str], to: str) -> str:
+    """:func:`chicago_list` of the list's entries rendered in ``to``, in order."""
+    _check_markup(to)
     if to == "text":
         return "".join(r + "\n" for r in refs)
     if to == "markdown":
@@ -79,17 +85,35 @@ def markdown_list(
     by_key = {e.key: e for e in entries}
     texts = render_all([rich for _, rich in refs], "markdown")
     rendered = [(key, text) for (key, _), text in zip(refs, texts, strict=True)]
+    return markdown_text(
+        rendered,
+        lambda key, grouping: GROUPINGS[grouping].heading(by_key[key]),
+        numbered=numbered,
+        group_by=group_by,
+        heading_level=heading_level,
+    )
+
+
+def markdown_text(
+    rendered: list[tuple[str, str]],
+    headings: Callable[[str, str], Sequence[str]],
+    *,
+    numbered: bool = False,
+    group_by: str | None = None,
+    heading_level: int = 2,
+) -> str:
+    """:func:`markdown_list` of the list's entries rendered in Markdown, in order, as (key,
+    text); ``headings(key, group_by)``: the headings (of GROUPINGS[group_by]) of an entry."""
     if group_by is None:
         return _items(rendered, numbered)
-    try:
-        grouping = GROUPINGS[group_by]
-    except KeyError:
+    if group_by not in GROUPINGS:
         raise UsageError(
             f"--group-by: unknown grouping {group_by!r} (choose from {', '.join(GROUPINGS)})"
-        ) from None
+        )
+    grouping = GROUPINGS[group_by]
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for key, text in rendered:
-        for heading in grouping.heading(by_key[key]):
+        for heading in headings(key, group_by):
             groups[heading].append((key, text))
     hashes = "#" * heading_level
     parts = []

@@ -23,31 +23,20 @@ def _yaml_export(entries: Sequence[Any], opts: dict[str, Any]) -> str:
     return HEADER + "".join(emit_entry(e.key, entry_to_raw(e)) for e in entries)
 
 
-def _chicago_export(entries: Sequence[Any], opts: dict[str, Any]) -> str:
-    from mnkbib.reflist import chicago_list
-
-    return chicago_list(entries, style=opts["style"], to=opts["to"] or "text")
-
-
-def _markdown_export(entries: Sequence[Any], opts: dict[str, Any]) -> str:
-    from mnkbib.reflist import markdown_list
-
-    return markdown_list(
-        entries, style=opts["style"], numbered=opts["numbered"], group_by=opts["group_by"]
-    )
-
-
 def _csl_export(entries: Sequence[Any], opts: dict[str, Any]) -> str:
     from mnkbib.cslrun import render_with_csl
 
     return render_with_csl(entries, Path(opts["csl"]), to=opts["to"] or "text")
 
 
-# Exports that are reference lists for people (options: style, markup) rather than data formats.
+# Exports that are not formats of mnkbib.formats.
 LIST_EXPORTS: dict[str, tuple[Callable[[Sequence[Any], dict[str, Any]], str], str]] = {
     "yaml": (_yaml_export, "an mnkbib library holding the selected entries"),
-    "chicago": (_chicago_export, "Chicago reference list (--style, --to text|markdown|html)"),
-    "markdown": (_markdown_export, "Markdown reference list (--numbered, --group-by)"),
+}
+# Reference lists for people (options: style, markup), made by mnkbib.refcache.
+REFERENCE_LISTS = {
+    "chicago": "Chicago reference list (--style, --to text|markdown|html)",
+    "markdown": "Markdown reference list (--numbered, --group-by)",
 }
 SUFFIXES = {
     ".yaml": "yaml",
@@ -85,8 +74,8 @@ def _choose_format(fmt: str | None, output: str | None) -> str:
 
     if fmt:
         name = fmt.lower()
-        if name not in FORMATS and name not in LIST_EXPORTS:
-            choices = ", ".join(sorted([*FORMATS, *LIST_EXPORTS]))
+        if name not in FORMATS and name not in LIST_EXPORTS and name not in REFERENCE_LISTS:
+            choices = ", ".join(sorted([*FORMATS, *LIST_EXPORTS, *REFERENCE_LISTS]))
             raise UsageError(f"unknown format {fmt!r} (choose from: {choices})")
         return name
     if output and output != "-":
@@ -149,6 +138,11 @@ def export(obj: Any, fmt: str | None, output: str | None, **opts: Any) -> None:
 
     if output and output != "-" and Path(output).is_dir():
         raise MnkbibError(f"{output}: is a directory")
+    reference_list = None if opts["csl"] else _known_format(fmt, output)
+    if reference_list in REFERENCE_LISTS:
+        text, count = _reference_list(obj, reference_list == "markdown", opts)
+        _put(text, output, count)
+        return
     entries = selected(obj, opts)
     if opts["csl"]:
         text = _csl_export(entries, opts)
@@ -164,13 +158,47 @@ def export(obj: Any, fmt: str | None, output: str | None, **opts: Any) -> None:
             for message in group_warnings(result.warnings):
                 warn(message)
             text = result.text
+    _put(text, output, len(entries))
+
+
+def _put(text: str, output: str | None, count: int) -> None:
+    """The export to ``output`` (atomically) or stdout."""
     if output and output != "-":
         from mnkbib.store import atomic_write
 
         atomic_write(Path(output), text)
-        info(f"Wrote {len(entries)} entr{'y' if len(entries) == 1 else 'ies'} to {output}")
+        info(f"Wrote {count} entr{'y' if count == 1 else 'ies'} to {output}")
     else:
         emit(text)
+
+
+def _known_format(fmt: str | None, output: str | None) -> str | None:
+    """The format :func:`_choose_format` chooses; None where it raises an error (later,
+    after the library is read)."""
+    try:
+        return _choose_format(fmt, output)
+    except UsageError:
+        return None
+
+
+def _reference_list(obj: Any, markdown: bool, opts: dict[str, Any]) -> tuple[str, int]:
+    """A Chicago or Markdown reference list, and how many entries it was made of: from
+    the cache of reference lists (:mod:`mnkbib.refcache`)."""
+    from mnkbib.cli.listing import take_filters
+    from mnkbib.refcache import reference_list
+
+    filters = take_filters(opts)
+    return reference_list(
+        obj.store(),
+        filters,
+        opts.pop("sort", None),
+        opts.pop("reverse", False),
+        markdown=markdown,
+        style=opts["style"],
+        to=opts["to"] or "text",
+        numbered=opts["numbered"],
+        group_by=opts["group_by"],
+    )
 
 
 @click.command(name="import")

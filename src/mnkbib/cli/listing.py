@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +17,9 @@ from mnkbib.cli.common import (
     tsv,
 )
 from mnkbib.listindex import json_array, json_item, output_line
+
+if TYPE_CHECKING:
+    from mnkbib.query import Filters
 
 
 def filter_options(func: Any) -> Any:
@@ -54,23 +57,13 @@ def filter_options(func: Any) -> Any:
     return func
 
 
-def selected(obj: Any, opts: dict[str, Any], *, rows: bool = False) -> list[Any]:
-    """The entries the query and filters select, in the order asked for. ``rows``: the
-    caller needs only what a :class:`mnkbib.query.Row` holds (the output of ``list`` and
-    ``search``, JSON included); then a query of free words only is answered from the
-    cache's index, without loading the entries."""
-    from mnkbib.query import Filters, free_words_only, select, sort_entries
+def take_filters(opts: dict[str, Any]) -> Filters:
+    """The query and filters of :func:`filter_options`, taken out of ``opts`` (the order,
+    ``sort`` and ``reverse``, stays)."""
+    from mnkbib.query import Filters
 
-    text = " ".join(opts.pop("query", ()) or ())
-    store = obj.store()
-    if rows and free_words_only(text):
-        from mnkbib.listindex import rows as index_rows
-
-        library: Any = index_rows(store)
-    else:
-        library = store.read()
-    filters = Filters(
-        text=text,
+    return Filters(
+        text=" ".join(opts.pop("query", ()) or ()),
         authors=opts.pop("authors", ()),
         years=opts.pop("years", None),
         types=opts.pop("types", ()),
@@ -78,6 +71,23 @@ def selected(obj: Any, opts: dict[str, Any], *, rows: bool = False) -> list[Any]
         tags=opts.pop("tags", ()),
         langs=opts.pop("langs", ()),
     )
+
+
+def selected(obj: Any, opts: dict[str, Any], *, rows: bool = False) -> list[Any]:
+    """The entries the query and filters select, in the order asked for. ``rows``: the
+    caller needs only what a :class:`mnkbib.query.Row` holds (the output of ``list`` and
+    ``search``, JSON included); then a query of free words only is answered from the
+    cache's index, without loading the entries."""
+    from mnkbib.query import free_words_only, select, sort_entries
+
+    filters = take_filters(opts)
+    store = obj.store()
+    if rows and free_words_only(filters.text):
+        from mnkbib.listindex import rows as index_rows
+
+        library: Any = index_rows(store)
+    else:
+        library = store.read()
     entries = select(library, filters)
     return sort_entries(entries, opts.pop("sort", None), opts.pop("reverse", False))
 

@@ -69,26 +69,40 @@ def _bib_entry(entry: Entry, *, notes: bool) -> Rich:
     return join_with_suffix([head.rich, Text(entry.year()), *parts], ". ", ".")
 
 
-class _ChicagoBase:
+class ChicagoStyle:
+    """A reference list is the entries sorted by :meth:`sort_key`, disambiguated among
+    themselves (author-date), and those :meth:`listed` rendered one by one
+    (:meth:`render_entry`): each part but the disambiguation is of one entry alone."""
+
     name = "chicago"
     notes_rules = False
 
     def _sorted(self, items: Sequence[Item]) -> list[Entry]:
         raise NotImplementedError
 
-    def _render_bib(self, entry: Entry) -> Rich:
+    def sort_key(self, entry: Entry) -> tuple[object, ...]:
+        raise NotImplementedError
+
+    def listed(self, entry: Entry) -> bool:
+        """Whether the entry has a place in the reference list."""
+        return _listed(entry, notes_rules=self.notes_rules)
+
+    def render_entry(self, entry: Entry) -> Rich:
+        """The entry of the reference list. Of the disambiguation fields it reads only the
+        year's letter (through ``entry.year()``): a cache of reference lists keeps the
+        rendering of an entry without a letter."""
         raise NotImplementedError
 
     def bibliography(self, items: Sequence[Item]) -> list[tuple[str, Rich]]:
         with gc_paused():
             return [
-                (entry.id, self._render_bib(entry))
+                (entry.id, self.render_entry(entry))
                 for entry in self._sorted(items)
                 if _listed(entry, notes_rules=self.notes_rules)
             ]
 
 
-class AuthorDate(_ChicagoBase):
+class AuthorDate(ChicagoStyle):
     """Chicago author-date: reference list + parenthetical citations (CMOS chapter 13)."""
 
     name = "author-date"
@@ -112,7 +126,10 @@ class AuthorDate(_ChicagoBase):
     def _sorted(self, items: Sequence[Item]) -> list[Entry]:
         return self._prepare(items)[0]
 
-    def _render_bib(self, entry: Entry) -> Rich:
+    def sort_key(self, entry: Entry) -> tuple[object, ...]:
+        return author_date_key(entry)
+
+    def render_entry(self, entry: Entry) -> Rich:
         return _bib_entry(entry, notes=False)
 
     def citation(
@@ -158,7 +175,7 @@ def _year_and_locator(entry: Entry, cite: Cite) -> Rich:
     return join([Text(entry.year()), Text(locator) if locator else None], ", ")
 
 
-class NotesBibliography(_ChicagoBase):
+class NotesBibliography(ChicagoStyle):
     """Chicago notes and bibliography: full first note, short notes after (CMOS chapter 14)."""
 
     name = "notes-bibliography"
@@ -168,7 +185,10 @@ class NotesBibliography(_ChicagoBase):
     def _sorted(self, items: Sequence[Item]) -> list[Entry]:
         return sorted(_entries(items), key=notes_key)
 
-    def _render_bib(self, entry: Entry) -> Rich:
+    def sort_key(self, entry: Entry) -> tuple[object, ...]:
+        return notes_key(entry)
+
+    def render_entry(self, entry: Entry) -> Rich:
         return _bib_entry(entry, notes=True)
 
     def note(
