@@ -71,3 +71,22 @@ def test_large_files_are_mapped_and_keep_their_bytes_when_replaced(
 def test_missing_file_raises_oserror(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         read_file(tmp_path / "missing.yaml")
+
+
+@needs_posix
+def test_an_open_cache_file_is_mapped_whole(tmp_path: Path) -> None:
+    from mnkbib.filebytes import map_handle
+
+    path = tmp_path / "x.index"
+    path.write_bytes(b"mnkbib-cache\n" + bytes(range(256)) * 10)
+    with path.open("rb") as handle:
+        view = map_handle(handle)
+        assert view is not None and view.readonly
+        assert view[:] == path.read_bytes()
+        (tmp_path / "y").write_bytes(b"new")
+        (tmp_path / "y").replace(path)  # as mnkbib replaces its cache files
+        assert view[:13] == b"mnkbib-cache\n"
+    empty = tmp_path / "empty"
+    empty.write_bytes(b"")
+    with empty.open("rb") as handle:
+        assert map_handle(handle) is None  # an empty file cannot be mapped: read it

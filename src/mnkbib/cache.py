@@ -264,8 +264,11 @@ def _unpack(data: bytes, kind: str) -> Any:
 
 
 def _read(path: Path) -> bytes | None:
+    """A cache file's bytes (mapped when large: see mnkbib.filebytes), or None."""
+    from mnkbib.filebytes import read_file
+
     try:
-        return path.read_bytes()
+        return read_file(path)
     except OSError:
         return None
 
@@ -823,6 +826,7 @@ class Index:
         self.fallback: Callable[[], dict[str, list[Any]]] | None = None
         self._columns = columns or {}
         self._file = file  # open on the index file read: a rename over it changes nothing
+        self._view: memoryview | None = None  # that file, mapped (read on first use)
         # name -> (offset in the file, length, CRC-32, lengths of its pickled chunks)
         self._table = table or {}
         self._derive = derive
@@ -860,8 +864,15 @@ class Index:
         try:
             offset, length, crc, sizes = self._table[name]
             assert self._file is not None
-            self._file.seek(offset)
-            blob = self._file.read(length)
+            if self._view is None:
+                from mnkbib.filebytes import map_handle
+
+                self._view = map_handle(self._file)  # no copy into fresh memory
+            if self._view is not None:
+                blob: bytes | memoryview = self._view[offset : offset + length]
+            else:
+                self._file.seek(offset)
+                blob = self._file.read(length)
             if len(blob) != length or zlib.crc32(blob) != crc or sum(sizes) != length:
                 return None
             view = memoryview(blob)
@@ -877,6 +888,7 @@ class Index:
         return list(zip(*(self.column(n) for n in sorted(self.names)), strict=True))
 
     def close(self) -> None:
+        self._view = None  # the mapping goes with the last slice of it
         if self._file is not None:
             self._file.close()
             self._file = None

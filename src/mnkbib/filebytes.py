@@ -21,6 +21,7 @@ from __future__ import annotations
 import mmap
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 # Below this a plain read is as fast, and a mapping's overhead (two system calls, a
 # file descriptor while it lives) is not worth it.
@@ -68,3 +69,15 @@ def read_file(path: Path) -> bytes:
                 return handle.read()
     finally:
         os.close(fd)
+
+
+def map_handle(handle: BinaryIO) -> memoryview | None:
+    """A read-only view of a whole open file, mapped (POSIX); None where files are not
+    mapped, or this one cannot be. For mnkbib's own cache files, which are only ever
+    replaced by a rename, never rewritten in place."""
+    if os.name != "posix":
+        return None
+    try:
+        return memoryview(mmap.mmap(handle.fileno(), 0, prot=mmap.PROT_READ))
+    except (OSError, ValueError):
+        return None
