@@ -736,8 +736,6 @@ def test_a_first_read_by_workers_writes_the_cache_as_it_goes(
 def test_a_first_read_whose_workers_fail_is_read_in_one_process(
     lib: Path, parallel: None, monkeypatch: pytest.MonkeyPatch, failure: str
 ) -> None:
-    from mnkbib import spool
-
     if failure == "worker":  # a block a worker cannot read alone
         real_parse_blocks = cache._parse_blocks
 
@@ -750,7 +748,7 @@ def test_a_first_read_whose_workers_fail_is_read_in_one_process(
         def broken(*_args: Any, **_kwargs: Any) -> None:
             raise OSError(28, "No space left on device")
 
-        monkeypatch.setattr(spool.shutil, "copyfileobj", broken)
+        monkeypatch.setattr(cache.shutil, "copyfileobj", broken)  # the spools' copy
     snap = read(lib)
     assert_same(lib, snap)
     assert _leftovers(cache.cache_dir()) == []

@@ -55,13 +55,14 @@ import itertools
 import json
 import os
 import pickle
+import shutil
 import struct
 import sys
 import tempfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from mnkbib.blockmap import DIGEST_SIZE, Blocks, FileMap, Patch, build_map, diff, diff_maps
 from mnkbib.errors import StoreError
@@ -215,16 +216,26 @@ def _pack(kind: str, payload: Any) -> list[bytes | memoryview]:
     crc = zlib.crc32(body)
     for raw in raws:
         crc = zlib.crc32(raw, crc)
-    header = json.dumps(
-        {
-            "kind": kind,
-            "fingerprint": fingerprint(),
-            "crc": crc,
-            "size": len(body),
-            "buffers": [len(raw) for raw in raws],
-        }
-    ).encode()
-    return [MAGIC, struct.pack("<I", len(header)), header, body, *raws]
+    return [*_packed_head(kind, body, crc, [len(raw) for raw in raws]), *raws]
+
+
+def _packed_head(kind: str, body: bytes, crc: int, buffers: list[int]) -> list[bytes]:
+    """A cache file up to its out-of-band buffers: the framed header, then the pickle.
+    ``crc``: the CRC-32 of the pickle and the buffers (of these sizes) after it."""
+    header = {
+        "kind": kind,
+        "fingerprint": fingerprint(),
+        "crc": crc,
+        "size": len(body),
+        "buffers": buffers,
+    }
+    return [*_framed(header), body]
+
+
+def _framed(header: dict[str, Any]) -> list[bytes]:
+    """The start of every cache file: the magic line, then the JSON header and its length."""
+    text = json.dumps(header).encode()
+    return [MAGIC, struct.pack("<I", len(text)), text]
 
 
 def _unpack(data: bytes, kind: str) -> Any:
@@ -273,21 +284,32 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def _write(path: Path, pieces: list[bytes | memoryview]) -> None:
-    """These pieces, one after the other, atomically or not at all: a cache that cannot
-    be written is no error."""
+def _write(
+    path: Path, pieces: Sequence[bytes | memoryview], tails: Sequence[IO[bytes]] = ()
+) -> bool:
+    """These pieces, then the whole contents of the open files ``tails``, one after the
+    other, atomically or not at all; whether it was written (a cache that cannot be
+    written is no error)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError:
-        return
+        return False
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.writelines(pieces)
+            for tail in tails:
+                tail.flush()
+                tail.seek(0)
+                shutil.copyfileobj(tail, handle, 1 << 20)
         os.replace(tmp, path)
-    except OSError:
+        return True
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            return False
+        raise
 
 
 # ---------------------------------------------------------------------------
@@ -876,10 +898,8 @@ class Index:
             if len(blob) != length or zlib.crc32(blob) != crc or sum(sizes) != length:
                 return None
             view = memoryview(blob)
-            at = [0]
-            for size in sizes:
-                at.append(at[-1] + size)
-            return _unpickle_column([view[a:z] for a, z in itertools.pairwise(at)], self.size)
+            at = itertools.pairwise([0, *itertools.accumulate(sizes)])
+            return _unpickle_column([view[a:z] for a, z in at], self.size)
         except Exception:
             return None
 
@@ -973,20 +993,26 @@ def save_index(path: Path, index: Index, kind: str = "index") -> None:
             table[name] = (offset, len(blob), zlib.crc32(blob), [len(blob)])
             blobs.append(blob)
             offset += len(blob)
-        meta = _dumps((index.map.payload(), index.size, table))
-        header = json.dumps(
-            {
-                "kind": kind,
-                "fingerprint": index_fingerprint(),
-                "crc": zlib.crc32(meta),
-                "size": len(meta),
-            }
-        ).encode()
-        _write(
-            index_file(path, kind), [MAGIC, struct.pack("<I", len(header)), header, meta, *blobs]
-        )
+        head = _index_head(index.map.payload(), index.size, table, kind)
+        _write(index_file(path, kind), [*head, *blobs])
     except Exception:
         return
+
+
+def _index_head(
+    map_payload: Any, size: int, table: dict[str, tuple[int, int, int, list[int]]], kind: str
+) -> list[bytes]:
+    """An index file up to its columns: the framed header, then the map, the number of
+    entries and the table of columns (name → offset after the head, length, CRC-32,
+    the lengths of the pickled chunks the column is stored in)."""
+    meta = _dumps((map_payload, size, table))
+    header = {
+        "kind": kind,
+        "fingerprint": index_fingerprint(),
+        "crc": zlib.crc32(meta),
+        "size": len(meta),
+    }
+    return [*_framed(header), meta]
 
 
 Group = tuple[Callable[["Entry"], tuple[Any, ...]], tuple[str, ...]]  # build, column names

@@ -12,11 +12,8 @@ written whole and renamed into place.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import pickle
-import shutil
-import struct
 import tempfile
 import zlib
 from collections.abc import Mapping
@@ -24,13 +21,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from mnkbib.cache import (
-    MAGIC,
     _dumps,
+    _index_head,
     _pack,
+    _packed_head,
+    _write,
     cache_files,
-    fingerprint,
     index_file,
-    index_fingerprint,
 )
 
 if TYPE_CHECKING:
@@ -99,14 +96,8 @@ class Spool:
             if len(pool.sizes) != self.jobs:
                 raise ValueError("a job is missing")
             base_file, head_file = cache_files(self.path)
-            header = {
-                "kind": "base",
-                "fingerprint": fingerprint(),
-                "crc": pool.crc,
-                "size": len(self.body),
-                "buffers": pool.sizes,
-            }
-            _write_whole(base_file, [*_framed(header), self.body], [pool])
+            head = _packed_head("base", self.body, pool.crc, pool.sizes)
+            _write_whole(base_file, head, [pool])
             payload = self.fmap.payload()
             _write_whole(head_file, _pack("head", (payload, self.base_id, {})), [])
             for kind, names in self.groups.items():
@@ -117,14 +108,8 @@ class Spool:
                     total = sum(spool.sizes)
                     table[name] = (offset, total, spool.crc, spool.sizes)
                     offset += total
-                meta = _dumps((payload, len(self.fmap), table))
-                header = {
-                    "kind": kind,
-                    "fingerprint": index_fingerprint(),
-                    "crc": zlib.crc32(meta),
-                    "size": len(meta),
-                }
-                _write_whole(index_file(self.path, kind), [*_framed(header), meta], spooled)
+                head = _index_head(payload, len(self.fmap), table, kind)
+                _write_whole(index_file(self.path, kind), head, spooled)
         finally:
             self.discard()
 
@@ -141,24 +126,8 @@ def _ignore(_buffer: pickle.PickleBuffer) -> None:
     """A buffer_callback that leaves every buffer out of band."""
 
 
-def _framed(header: dict[str, object]) -> list[bytes]:
-    text = json.dumps(header).encode()
-    return [MAGIC, struct.pack("<I", len(text)), text]
-
-
-def _write_whole(path: Path, pieces: list[bytes], spools: list[_Spooled]) -> None:
-    """``pieces`` then the spools' contents, to ``path`` at once (a temporary file
-    renamed over it). Raises OSError."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.writelines(pieces)
-            for spool in spools:
-                spool.handle.flush()
-                spool.handle.seek(0)
-                shutil.copyfileobj(spool.handle, handle, 1 << 20)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+def _write_whole(path: Path, pieces: list[bytes | memoryview], spools: list[_Spooled]) -> None:
+    """``pieces`` then the spools' contents, to ``path`` at once (the cache's own
+    :func:`~mnkbib.cache._write`). Raises OSError when that could not be done."""
+    if not _write(path, pieces, [spool.handle for spool in spools]):
+        raise OSError(f"{path}: not written")
