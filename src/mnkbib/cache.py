@@ -66,7 +66,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from mnkbib.blockmap import DIGEST_SIZE, Blocks, FileMap, Patch, build_map, diff, diff_maps
 from mnkbib.errors import StoreError
-from mnkbib.gcpause import freeze
+from mnkbib.gcpause import freeze, gc_paused
 
 if TYPE_CHECKING:
     from mnkbib.document import Layout
@@ -920,24 +920,20 @@ class Index:
 def _unpickle_column(chunks: list[bytes] | list[memoryview], size: int) -> list[Any] | None:
     """A column from its pickled chunks (lists, one after the other); None unless it is
     a list of ``size`` values."""
-    enabled = gc.isenabled()
-    gc.disable()  # the cyclic GC makes loading many objects superlinear
     try:
         column: list[Any] | None = None
-        for chunk in chunks:
-            values = pickle.loads(chunk)
-            if not isinstance(values, list):
-                return None
-            if column is None:
-                column = values
-            else:
-                column.extend(values)
+        with gc_paused():  # the cyclic GC makes loading many objects superlinear
+            for chunk in chunks:
+                values = pickle.loads(chunk)
+                if not isinstance(values, list):
+                    return None
+                if column is None:
+                    column = values
+                else:
+                    column.extend(values)
         return column if column is not None and len(column) == size else None
     except Exception:
         return None
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def load_index(path: Path, kind: str = "index") -> Index | None:

@@ -28,12 +28,11 @@ text, or the same error.
 
 from __future__ import annotations
 
-import gc
 import pickle
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from mnkbib.gcpause import gc_paused
 from mnkbib.model import Entry
 from mnkbib.reflist import GROUPINGS, MARKUPS
 
@@ -220,7 +219,7 @@ def _from_index(
     listed = index.column("listed")
     texts = index.column(markup)
     if _disambiguates(style):
-        with _no_gc():  # tens of thousands of small acyclic objects, dropped at the end
+        with gc_paused():  # tens of thousands of small acyclic objects
             refs = _disambiguated(index, order, listed, texts, style, markup)
     else:
         refs = [(i, _decode(texts[i])) for i in order if listed[i]]
@@ -242,17 +241,6 @@ def _from_index(
         return found
 
     return markdown_text(rendered, heading, numbered=numbered, group_by=group_by)
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _disambiguated(
