@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mnkbib import cache, refcache
+from mnkbib import cache, refcache, reflist
 from mnkbib.cli import cli
 from mnkbib.model import entry_from_raw, entry_to_raw
 from mnkbib.query import Filters, select
@@ -372,15 +372,18 @@ def test_an_entry_the_index_could_not_take_is_made_from_the_entries(
         return failing
 
     monkeypatch.setattr(refcache, "builder", failing_builder)
-    taken: list[Any] = []
-    monkeypatch.setattr(refcache, "_uncached", lambda *a: taken.append(a) or uncached_of(*a))
-    assert run(lib, "export", *export[0]) == expected(lib, export)
+    taken: list[str] = []  # the lists made of entries (the export without its index)
+    for name in ("chicago_list", "markdown_list"):
+        real = getattr(reflist, name)
+
+        def spy(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+            taken.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(reflist, name, spy)
+    out = run(lib, "export", *export[0])
     assert failed and taken  # the row was not built, and the list made of the entries
-
-
-def uncached_of(store: Store, filters: Filters, sort: Any, reverse: Any, *rest: Any) -> Any:
-    markdown, style, to, numbered, group_by = rest
-    return uncached(store.path, style, (markdown, to, numbered, group_by), filters)
+    assert out == expected(lib, export)
 
 
 def test_output_to_a_file_names_the_entries_selected(lib: Path, tmp_path: Path) -> None:

@@ -27,18 +27,17 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from mnkbib.blockmap import FileMap
+    from mnkbib.cache import Group  # a listing index: its row builder, its column names
     from mnkbib.model import Entry
 
 COLD_PARALLEL_MIN = 8000  # blocks: smaller libraries are read in one process
 COLD_JOB = 5000  # blocks per job handed to a worker
 MAX_WORKERS = 8
 
-Build = Callable[["Entry"], tuple[Any, ...]]
-Group = tuple[Build, tuple[str, ...]]  # a listing index: its row builder, its column names
 # What a job gives: its entries pickled (a part of the cache's pool), and per index, per
 # column, the column's values for its blocks, pickled.
 Done = tuple[bytes, dict[str, dict[str, bytes]]]

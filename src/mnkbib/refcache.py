@@ -165,7 +165,15 @@ def reference_list(
     from mnkbib.query import free_words_only, select, sort_entries
 
     def uncached() -> tuple[str, int]:
-        return _uncached(store, filters, sort, reverse, markdown, style, to, numbered, group_by)
+        """The list made of the entries, as without a cache."""
+        from mnkbib.reflist import chicago_list, markdown_list
+
+        entries: Sequence[Entry] = sort_entries(select(store.read(), filters), sort, reverse)
+        if markdown:
+            text = markdown_list(entries, style=style, numbered=numbered, group_by=group_by)
+        else:
+            text = chicago_list(entries, style=style, to=to)
+        return text, len(entries)
 
     if filters.selects_all():
         index = style_index(store, style)
@@ -280,26 +288,3 @@ def _disambiguated(
             text = _decode(stored)
         refs.append((i, text))
     return refs
-
-
-def _uncached(
-    store: Store,
-    filters: Filters,
-    sort: str | None,
-    reverse: bool,
-    markdown: bool,
-    style: str,
-    to: str,
-    numbered: bool,
-    group_by: str | None,
-) -> tuple[str, int]:
-    """:func:`reference_list` made of the entries, as without a cache."""
-    from mnkbib.query import select, sort_entries
-    from mnkbib.reflist import chicago_list, markdown_list
-
-    entries: Sequence[Entry] = sort_entries(select(store.read(), filters), sort, reverse)
-    if markdown:
-        return markdown_list(entries, style=style, numbered=numbered, group_by=group_by), len(
-            entries
-        )
-    return chicago_list(entries, style=style, to=to), len(entries)
