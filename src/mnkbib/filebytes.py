@@ -58,15 +58,13 @@ def read_file(path: Path) -> bytes:
         return path.read_bytes()
     fd = os.open(path, os.O_RDONLY)
     try:
-        size = os.fstat(fd).st_size
-        if size < MAP_MIN:
-            with open(fd, "rb", closefd=False) as handle:
-                return handle.read()
-        try:
-            return MappedBytes(fd, 0, prot=mmap.PROT_READ)  # type: ignore[return-value]
-        except (OSError, ValueError):  # a file system that cannot map: read it
-            with open(fd, "rb", closefd=False) as handle:
-                return handle.read()
+        if os.fstat(fd).st_size >= MAP_MIN:
+            try:
+                return MappedBytes(fd, 0, prot=mmap.PROT_READ)  # type: ignore[return-value]
+            except (OSError, ValueError):  # a file system that cannot map: read it
+                pass
+        with open(fd, "rb", closefd=False) as handle:
+            return handle.read()
     finally:
         os.close(fd)
 
