@@ -21,8 +21,8 @@ from run import ensure_library, run_once
 SNIPPETS = {
     "python start": "pass",
     "import mnkbib.cli": "import mnkbib.cli",
-    "read + SHA-256 the file": (
-        "import hashlib, sys; hashlib.sha256(open(sys.argv[1], 'rb').read()).digest()"
+    "read + XXH3-128 the file": (
+        "import sys, xxhash; xxhash.xxh3_128_digest(open(sys.argv[1], 'rb').read())"
     ),
     "yaml.load, CSafeLoader": (
         "import gc, sys, yaml; gc.disable(); "

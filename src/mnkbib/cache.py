@@ -18,7 +18,7 @@ library's absolute path:
   unpickling 100,000 entries takes a second or more.
 
 Validity: the cache is used only for exactly the bytes it was built for: same size,
-header and footer, and the same SHA-256 for every run of blocks in the map
+header and footer, and the same XXH3-128 hash for every run of blocks in the map
 (:meth:`FileMap.matches`). The file is read and hashed on every command (a few tens of
 milliseconds for 50 MB), so no edit can be missed — not a same-size
 edit within the file system's timestamp granularity, not a ``git checkout`` that
@@ -1035,7 +1035,7 @@ def cached_index(
     also: Callable[[], Mapping[str, Group]] | None = None,
 ) -> Index:
     """``build(entry)`` for every entry of the library at ``path``, as columns ``names``:
-    from the index when it was built for exactly these bytes (the same SHA-256 test as the
+    from the index when it was built for exactly these bytes (the same hash test as the
     rest of the cache, on the bytes read once); after a change, the index patched (only
     blocks with new bytes are parsed and built); else built from the library (cached or
     parsed), reusing the rows of blocks whose text is unchanged, and saved.
