@@ -185,7 +185,10 @@ class FullDiskFile:
     def __exit__(self, *exc: object) -> None:
         self.handle.close()
 
-    def write(self, text: str) -> int:
+    def write(self, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def writelines(self, pieces: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     def __getattr__(self, name: str) -> Any:

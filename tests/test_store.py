@@ -420,6 +420,24 @@ def test_atomic_write_leaves_no_temporary_files(tmp_path: Path) -> None:
     assert path.stat().st_mode & 0o777 == 0o600
 
 
+@pytest.mark.parametrize("map_min", [1, 1 << 20], ids=["mapped", "read"])
+def test_atomic_write_of_pieces_returns_the_bytes_of_the_new_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, map_min: int
+) -> None:
+    from mnkbib import filebytes
+
+    monkeypatch.setattr(filebytes, "MAP_MIN", map_min)
+    path = tmp_path / "library.yaml"
+    path.write_bytes(b"old")
+    old = memoryview(b"entries:\n  a:\n    type: book\n")
+    written = store_module.atomic_write(path, [old[:9], b"  b:\n", old[9:]])
+    expected = b"entries:\n  b:\n  a:\n    type: book\n"
+    assert path.read_bytes() == expected
+    assert bytes(written) == expected
+    assert isinstance(written, filebytes.MappedBytes) == (map_min == 1)
+    assert _files(tmp_path) == ["home", "library.yaml"]
+
+
 def _fail(err: int) -> Any:
     def boom(*args: object, **kwargs: object) -> None:
         raise OSError(err, os.strerror(err))

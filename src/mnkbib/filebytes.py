@@ -54,19 +54,25 @@ class MappedBytes(mmap.mmap):
 def read_file(path: Path) -> bytes:
     """The file's bytes: mapped when it is large and the system maps files (POSIX),
     else read. Raises OSError as ``Path.read_bytes`` does."""
-    if os.name != "posix":
-        return path.read_bytes()
-    fd = os.open(path, os.O_RDONLY)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
-        if os.fstat(fd).st_size >= MAP_MIN:
-            try:
-                return MappedBytes(fd, 0, prot=mmap.PROT_READ)  # type: ignore[return-value]
-            except (OSError, ValueError):  # a file system that cannot map: read it
-                pass
-        with open(fd, "rb", closefd=False) as handle:
-            return handle.read()
+        return read_fd(fd)
     finally:
         os.close(fd)
+
+
+def read_fd(fd: int) -> bytes:
+    """The whole file open (for reading) at ``fd``, from its start: mapped when it is
+    large and the system maps files (POSIX), else read. The mapping outlives the
+    descriptor."""
+    if os.name == "posix" and os.fstat(fd).st_size >= MAP_MIN:
+        try:
+            return MappedBytes(fd, 0, prot=mmap.PROT_READ)  # type: ignore[return-value]
+        except (OSError, ValueError):  # a file system that cannot map: read it
+            pass
+    os.lseek(fd, 0, os.SEEK_SET)
+    with open(fd, "rb", closefd=False) as handle:
+        return handle.read()
 
 
 def map_handle(handle: BinaryIO) -> memoryview | None:

@@ -14,7 +14,7 @@ import contextlib
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -175,9 +175,15 @@ def parse_library(text: str, source: str) -> Snapshot:
 
 
 class Rendered(NamedTuple):
-    data: bytes  # the new file
+    # The new file, in order: the new blocks, and views of the old bytes between them
+    # (written one after the other, 48 MB are not copied into a new buffer first).
+    pieces: list[bytes | memoryview]
     fresh: dict[bytes, Entry]  # the new blocks' bytes, and the entries they read back as
     changed: tuple[int, int] | None  # the range of the old bytes replaced, when known
+
+    @property
+    def data(self) -> bytes:
+        return b"".join(self.pieces)
 
 
 def render(snapshot: Snapshot, changes: Changes, source: str) -> str:
@@ -251,7 +257,7 @@ def _render_bytes(snapshot: Snapshot, changes: Changes, source: str) -> Rendered
         text.replace("\n", eol).encode("utf-8"): e
         for (_, text), e in zip(written, agains, strict=True)
     }
-    return Rendered(b"".join(pieces), fresh, (lo, pos) if lo <= pos else None)
+    return Rendered(pieces, fresh, (lo, pos) if lo <= pos else None)
 
 
 def _render_lines(snapshot: Snapshot, changes: Changes, source: str) -> Rendered:
@@ -326,7 +332,7 @@ def _render_lines(snapshot: Snapshot, changes: Changes, source: str) -> Rendered
     fresh = {
         converted(text).encode("utf-8"): e for (_, text), e in zip(written, agains, strict=True)
     }
-    return Rendered("".join(out).encode("utf-8"), fresh, None)
+    return Rendered(["".join(out).encode("utf-8")], fresh, None)
 
 
 def check_blocks(written: list[tuple[Entry, str]], source: str) -> list[Entry]:
@@ -377,14 +383,24 @@ def file_state(path: Path) -> tuple[int, ...] | None:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def atomic_write(path: Path, text: str | bytes, *, expect: tuple[int, ...] | None = None) -> None:
-    """Write to a temporary file beside ``path``, fsync, rename over ``path``.
+def atomic_write(
+    path: Path,
+    text: str | bytes | Sequence[bytes | memoryview],
+    *,
+    expect: tuple[int, ...] | None = None,
+) -> bytes:
+    """Write to a temporary file beside ``path``, fsync, rename over ``path``; the bytes
+    written (given pieces, mapped from the new file when large: see mnkbib.filebytes).
 
     ``expect``: the :func:`file_state` of ``path`` when it was read. If another program
     (an editor, a sync client: they do not take mnkbib's lock) wrote the file since, the
     rename would silently throw its change away: nothing is written then, and a
     StoreError says so."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
+    from mnkbib.filebytes import read_fd
+
+    if isinstance(text, str):
+        text = text.encode("utf-8")
+    pieces = [text] if isinstance(text, bytes) else text
     directory = path.parent
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
@@ -394,9 +410,10 @@ def atomic_write(path: Path, text: str | bytes, *, expect: tuple[int, ...] | Non
         ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.writelines(pieces)
             handle.flush()
             os.fsync(handle.fileno())
+            written = text if isinstance(text, bytes) else read_fd(handle.fileno())
         try:
             os.chmod(tmp, os.stat(path).st_mode & 0o7777)
         except FileNotFoundError:
@@ -422,6 +439,7 @@ def atomic_write(path: Path, text: str | bytes, *, expect: tuple[int, ...] | Non
             os.close(dir_fd)
     except OSError:  # pragma: no cover - some file systems cannot fsync a directory
         pass
+    return written
 
 
 def remove_stale_temp_files(path: Path) -> None:
@@ -480,11 +498,11 @@ class Store:
                     raise StoreError(
                         f"{self.source}: the library file is read-only; the library is unchanged"
                     )
-                atomic_write(self.path, new.data, expect=before)
+                written = atomic_write(self.path, new.pieces, expect=before)
                 from mnkbib.cache import remember
 
                 keys = list(library.entries)
-                remember(self.path, new.data, keys, snap, new.fresh, new.changed)
+                remember(self.path, written, keys, snap, new.fresh, new.changed)
 
     @staticmethod
     def init(path: Path | str) -> Path:
