@@ -713,7 +713,7 @@ def _snapshot(state: State, data: bytes, path: Path, source: str) -> Snapshot:
             text_cell.append(_decode(data, path))
         return text_cell[0]
 
-    entries = EntryMap(dict.fromkeys(state.map.keys), _Loader(state, data, path, source))
+    entries = EntryMap.lazy(list(state.map.keys), _Loader(state, data, path, source))
     snap = Snapshot(
         text, lambda: _layout(text(), data, state.map.blocks), entries, data=data, fmap=state.map
     )
