@@ -7,7 +7,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mnkbib import blockmap
-from mnkbib.blockmap import FileMap, block_end, build_map, diff, diff_maps, split_blocks
+from mnkbib.blockmap import (
+    FileMap,
+    block_end,
+    build_map,
+    diff,
+    diff_maps,
+    kept_runs,
+    split_blocks,
+)
 from mnkbib.document import scan
 
 ENTRY_LINES = [
@@ -104,6 +112,7 @@ def test_diff_gives_what_a_new_map_gives(
             assert hinted is not None
             assert_same_map(hinted.map, new)
         assert patch.apply(old.keys, [patch.map.keys[i] for i in patch.middle]) == patch.map.keys
+        assert_kept_runs_are_old_runs(old, patch)
         # kept blocks are the same bytes
         for i in range(patch.head):
             s, e = old.span(i)
@@ -193,5 +202,41 @@ def test_diff_of_two_maps_keeps_only_equal_blocks(
         assert patch.apply(old.digests, new.digests[patch.middle.start : patch.middle.stop]) == (
             new.digests
         )
+        assert_kept_runs_are_old_runs(old, patch)
     finally:
         blockmap.CHUNK = 256
+
+
+def assert_kept_runs_are_old_runs(old: FileMap, patch: blockmap.Patch) -> None:
+    """kept_runs gives, in order, runs of the middle that are the same blocks as runs of
+    the old middle, each old block at most once."""
+    new = patch.map
+    kept = kept_runs(old, patch)
+    assert [a for a, _, _ in kept] == sorted(a for a, _, _ in kept)
+    used: set[int] = set()
+    for a, b, n in kept:
+        assert patch.middle.start <= a and a + n <= patch.middle.stop
+        assert patch.old_middle.start <= b and b + n <= patch.old_middle.stop
+        assert new.digests[a : a + n] == old.digests[b : b + n]
+        assert new.keys[a : a + n] == old.keys[b : b + n]
+        assert used.isdisjoint(range(b, b + n))
+        used.update(range(b, b + n))
+
+
+def test_two_edits_far_apart_leave_the_runs_between_kept() -> None:
+    lines = library([["    type: book", f"    title: T{i}"] for i in range(3000)])
+    data = text_of(lines)
+    old = build_map(data)
+    assert old is not None
+    top = data.replace(b"title: T5\n", b"title: Changed\n    note: x\n")
+    first = diff(old, top)
+    assert first is not None
+    end = top + b"  added:\n    type: book\n"
+    second = diff(first.map, end)
+    assert second is not None
+    patch = diff_maps(old, second.map)
+    assert patch is not None
+    assert len(patch.middle) > 2500  # one middle from the top to the end
+    assert_kept_runs_are_old_runs(old, patch)
+    kept = sum(n for _, _, n in kept_runs(old, patch))
+    assert len(patch.middle) - kept <= 2 * blockmap.CHUNK + 1  # the two edited runs

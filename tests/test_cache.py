@@ -562,6 +562,44 @@ def test_a_large_librarys_index_is_patched_without_being_rewritten(
     assert cache.load_index(path).map.matches(path.read_bytes())  # type: ignore[union-attr]
 
 
+def test_edits_far_apart_do_not_make_the_index_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit at the top and one at the end make one long changed middle; the index is
+    patched keeping the runs between whole, and counts only the two edited runs."""
+    from click.testing import CliRunner
+
+    from mnkbib.cli import cli
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(cli, ["-l", str(path), *args])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    monkeypatch.setattr(blockmap, "CHUNK", 16)
+    monkeypatch.setattr(cache, "INDEX_SAVE_SHARE", 0.2)
+    path = tmp_path / "big.yaml"
+    path.write_text(make_text(700), encoding="utf-8")
+    run("list")
+    index = cache.index_file(path)
+    saved = index.read_bytes()
+    run("set", "key0003", "title=Edited zeppelin")
+    run("add", "--type", "book", "--title", "Added quokka", "--key", "added")
+    digested = []
+    real_digest = blockmap.block_digest
+    monkeypatch.setattr(blockmap, "block_digest", lambda b: digested.append(1) or real_digest(b))
+    listed = run("list")
+    assert index.read_bytes() == saved  # patched: 2 runs of 16 cut, not 700 blocks
+    assert len(digested) == 0  # the map from the cached state, not the file cut again
+    monkeypatch.setattr(blockmap, "block_digest", real_digest)
+    assert run("search", "zeppelin", "--keys") == "key0003\n"
+    assert run("search", "quokka", "--keys") == "added\n"
+    cache_dir = cache.cache_dir()
+    for stale in cache_dir.iterdir():
+        stale.unlink()
+    assert run("list") == listed  # as built afresh
+
+
 # ---------------------------------------------------------------------------
 # First reads in chunks
 

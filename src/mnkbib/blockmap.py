@@ -467,6 +467,29 @@ def diff_maps(old: FileMap, new: FileMap) -> Patch | None:
     return Patch(head, tail, n_old, new)
 
 
+def kept_runs(old: FileMap, patch: Patch) -> list[tuple[int, int, int]]:
+    """The runs of blocks in ``patch``'s middle whose bytes are those of a run in the
+    middle of ``old`` (the same hash and number of blocks), each old run taken once:
+    ``(new start, old start, blocks)`` in the new map's order. Two edits far apart (one
+    at the top, one at the end) leave a long middle made mostly of such runs."""
+    lo, hi = patch.head, patch.old_size - patch.tail
+    olds: dict[tuple[bytes, int], int] = {}
+    for j, h in enumerate(old.hashes):
+        a, z = old.bounds[j], old.bounds[j + 1]
+        if lo <= a and z <= hi:
+            olds.setdefault((h, z - a), a)
+    new = patch.map
+    lo, hi = patch.head, len(new) - patch.tail
+    kept = []
+    for j, h in enumerate(new.hashes):
+        a, z = new.bounds[j], new.bounds[j + 1]
+        if lo <= a and z <= hi:
+            at = olds.pop((h, z - a), None)
+            if at is not None:
+                kept.append((a, at, z - a))
+    return kept
+
+
 def diff(old: FileMap, data: bytes, changed: tuple[int, int] | None = None) -> Patch | None:
     """``old`` brought up to the bytes ``data``: a patch with an empty middle and ``map``
     ``old`` itself when nothing changed; None when the change cannot be found by keeping

@@ -60,11 +60,20 @@ import struct
 import sys
 import tempfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from mnkbib.blockmap import DIGEST_SIZE, Blocks, FileMap, Patch, build_map, diff, diff_maps
+from mnkbib.blockmap import (
+    DIGEST_SIZE,
+    Blocks,
+    FileMap,
+    Patch,
+    build_map,
+    diff,
+    diff_maps,
+    kept_runs,
+)
 from mnkbib.errors import StoreError
 from mnkbib.gcpause import freeze, gc_paused
 
@@ -511,17 +520,23 @@ def _unique_keys(fmap: FileMap) -> bool:
 
 
 def _patch_keys_unique(old: FileMap, patch: Patch) -> bool:
-    """Whether the patched map's keys are still unique (checking only keys that are new
-    to the changed region: the kept blocks' keys were unique before)."""
-    keys = patch.map.keys
-    middle = keys[patch.middle.start : patch.middle.stop]
+    """Whether the patched map's keys are still unique."""
+    return _keys_unique(old, patch.map, patch.old_middle, patch.middle)
+
+
+def _keys_unique(old: FileMap, new: FileMap, old_cut: Iterable[int], cut: Iterable[int]) -> bool:
+    """Whether ``new``'s keys are still unique, where its blocks ``cut`` replace the blocks
+    ``old_cut`` of ``old`` and every other block is one of ``old``'s, once (checking only
+    keys that are new to the changed blocks: the kept blocks' keys were unique before)."""
+    keys = new.keys
+    middle = [keys[i] for i in cut]
     if len(set(middle)) != len(middle):
         return False
-    known = set(old.keys[patch.old_middle.start : patch.old_middle.stop])
-    new = [k for k in middle if k not in known]
-    if len(new) > 16:
-        return _unique_keys(patch.map)
-    return all(keys.count(k) == 1 for k in new)
+    known = {old.keys[i] for i in old_cut}
+    fresh = [k for k in middle if k not in known]
+    if len(fresh) > 16:
+        return _unique_keys(new)
+    return all(keys.count(k) == 1 for k in fresh)
 
 
 def _patched(
@@ -800,8 +815,12 @@ def remember(
     mapped to the entries they read back as), so the cache holds what a parse gives.
     ``changed``: the range of the previous bytes that the write replaced, if known."""
     last = _LAST.pop(path, None)
-    if last is None or last[1] is not previous:
+    if last is None:
         return
+    if last[1] is not previous and (
+        previous.fmap is None or not last[0].map.same_bytes(previous.fmap)
+    ):
+        return  # the last state read is of other bytes than those the write changed
     try:
         with _quiet_gc():
             patch = diff(last[0].map, data, changed)
@@ -1091,6 +1110,12 @@ def cached_index(
             rows = [build(e) for e in snap.entries.values()]
             return Index(None, len(rows), set(names), columns=_columns(rows, names))
         if old is not None and old.map is not None:
+            if fmap is None:
+                if old.map.matches(data):
+                    return give(old)
+                # The file changed since the index was saved: the cached state knows
+                # the new map (it is brought up to date on every command).
+                fmap = _current_map(path, data, source)
             # With the new map known, the two maps are compared: nothing to hash.
             patch = diff_maps(old.map, fmap) if fmap is not None else None
             patched = _patched_index(old, data, source, build, names, patch)
@@ -1099,6 +1124,24 @@ def cached_index(
                     save_index(path, patched, kind)
                 return give(patched)
         return give(_build_index(path, data, source, parse, build, names, old, kind, also))
+
+
+def _current_map(path: Path, data: bytes, source: str) -> FileMap | None:
+    """The map of ``data``, from the cached state brought up to date (when a few blocks
+    changed since: they are parsed, and the state saved); None when there is no state,
+    or it is too far from ``data``."""
+    with contextlib.suppress(Exception):
+        state = load_state(path)
+        patch = diff(state.map, data) if state is not None else None
+        if state is None or patch is None:
+            return None
+        if patch.map is state.map:
+            return state.map
+        new = _patched(state, patch, data, source)
+        if new is not None:
+            save_state(path, new)
+            return new.map
+    return None
 
 
 def _patched_index(
@@ -1119,12 +1162,16 @@ def _patched_index(
         return None
     if patch.map is old.map:
         return old
-    if not _patch_keys_unique(old.map, patch):
-        return None
     new = patch.map
-    was = {old.map.digest(j): j for j in patch.old_middle}
-    middle = list(patch.middle)
-    missing = [i for i in middle if new.digest(i) not in was]
+    # Two edits far apart make a long middle, mostly of runs of blocks that are old
+    # runs, moved or not: those are kept whole; only the other blocks are looked at.
+    kept = kept_runs(old.map, patch)
+    cut = _outside(patch.middle, [(a, n) for a, _, n in kept])
+    old_cut = _outside(patch.old_middle, sorted((b, n) for _, b, n in kept))
+    if not _keys_unique(old.map, new, old_cut, cut):
+        return None
+    was = {old.map.digest(j): j for j in old_cut}
+    missing = [i for i in cut if new.digest(i) not in was]
     if len(missing) > max(INCREMENTAL_MIN, INCREMENTAL_LIMIT * len(new)):
         return None
     parsed = _parse_blocks(data, new, missing, source)
@@ -1133,22 +1180,29 @@ def _patched_index(
     built = dict(zip(missing, (build(e) for e in parsed), strict=True))
     position = {name: k for k, name in enumerate(names)}
     # How to make a new column, worked out once for all columns: runs of old rows (each
-    # copied as one slice) and rows built now. Two edits far apart make a long middle of
-    # mostly old rows.
+    # copied as one slice) and rows built now.
     rows: list[tuple[Any, ...]] = []  # the rows built now, in order
     plan: list[tuple[int, int] | int] = []  # a run [start, stop) of old rows, or a row
-    for i in middle:
-        row = built.get(i)
-        if row is not None:
-            plan.append(len(rows))
-            rows.append(row)
-            continue
-        j = was[new.digest(i)]
+
+    def keep(j: int, n: int) -> None:
         last = plan[-1] if plan else None
         if isinstance(last, tuple) and last[1] == j:
-            plan[-1] = (last[0], j + 1)
+            plan[-1] = (last[0], j + n)
         else:
-            plan.append((j, j + 1))
+            plan.append((j, j + n))
+
+    at = patch.head
+    for start, old_start, n in [*kept, (patch.middle.stop, 0, 0)]:
+        for i in range(at, start):
+            row = built.get(i)
+            if row is not None:
+                plan.append(len(rows))
+                rows.append(row)
+            else:
+                keep(was[new.digest(i)], 1)
+        if n:
+            keep(old_start, n)
+        at = start + n
 
     def derive(name: str) -> list[Any]:
         old_column = old.column(name)
@@ -1163,8 +1217,18 @@ def _patched_index(
         return out
 
     index = Index(new, len(new), set(names), derive=derive)
-    index.cut = len(middle)
+    index.cut = len(cut)
     return index
+
+
+def _outside(blocks: range, runs: list[tuple[int, int]]) -> list[int]:
+    """The blocks of ``blocks`` in none of the ``runs`` (start, length), given in order."""
+    out: list[int] = []
+    at = blocks.start
+    for start, n in [*runs, (blocks.stop, 0)]:
+        out.extend(range(at, start))
+        at = start + n
+    return out
 
 
 def _build_index(
