@@ -392,6 +392,48 @@ def test_duplicates_found_through_the_index_are_those_found_in_the_entries(
     assert mode == "rename" or mode in {s.action for s in expected}
 
 
+id_keys = st.lists(
+    st.tuples(
+        st.sampled_from(["doi", "isbn", "url", "title"]),
+        st.text(alphabet=st.sampled_from("ab\\\x1d\x1e\x1f12|"), max_size=6),
+    ),
+    max_size=3,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(id_keys)
+def test_identity_keys_come_back_from_their_string(keys: list[tuple[str, str]]) -> None:
+    from mnkbib.dedupe import decode_ids, encode_ids
+
+    assert decode_ids(encode_ids(keys)) == keys
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(id_keys, max_size=8), id_keys)
+def test_a_scan_of_the_joined_keys_finds_the_first_entry_with_a_key(
+    library: list[list[tuple[str, str]]], wanted: list[tuple[str, str]]
+) -> None:
+    """Separators and backslashes in values never make a key match across keys or
+    entries: the scan finds what the mapping finds, the first entry with the key."""
+    from mnkbib.dedupe import DuplicateIndex, encode_ids
+
+    def index(scan_limit: int) -> DuplicateIndex:
+        found = DuplicateIndex()
+        found._items = [f"entry{i}" for i in range(len(library))]  # type: ignore[misc]
+        found._ids = [encode_ids(keys) for keys in library]
+        found.SCAN_LIMIT = scan_limit
+        return found
+
+    expected = {
+        k: f"entry{next(i for i, keys in enumerate(library) if k in keys)}"
+        for k in wanted
+        if any(k in keys for keys in library)
+    }
+    assert index(100)._lookup(wanted) == expected
+    assert index(0)._lookup(wanted) == expected
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
     lambda inner: (

@@ -12,7 +12,6 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from mnkbib.model import Entry
@@ -83,8 +82,35 @@ def identity_keys(entry: Entry) -> list[tuple[str, str]]:
     return keys
 
 
+# One entry's identity keys as one string, "\x1eKIND\x1fVALUE\x1e" each: the listing index
+# stores that per entry, and a lookup among 100,000 entries is then one search of their
+# strings joined (by "\x1d"), not 100,000 lists of tuples to load and scan.
+_ESCAPES = {"\\": "\\\\", "\x1d": "\\1", "\x1e": "\\2", "\x1f": "\\3"}
+_UNESCAPES = {v[1]: k for k, v in _ESCAPES.items()}
+_TO_ESCAPE = re.compile(r"[\\\x1d-\x1f]")
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+
+
+def encode_ids(keys: Iterable[tuple[str, str]]) -> str:
+    """Identity keys as one string (each value with its separators escaped)."""
+    return "".join(
+        f"\x1e{kind}\x1f{_TO_ESCAPE.sub(lambda m: _ESCAPES[m[0]], value)}\x1e"
+        for kind, value in keys
+    )
+
+
+def decode_ids(text: str) -> list[tuple[str, str]]:
+    """The keys :func:`encode_ids` made ``text`` of."""
+    keys = []
+    for part in text.split("\x1e"):
+        if part:
+            kind, _, value = part.partition("\x1f")
+            keys.append((kind, _ESCAPED.sub(lambda m: _UNESCAPES[m[1]], value)))
+    return keys
+
+
 def _keys(entry: Entry | Row) -> list[tuple[str, str]]:
-    return list(entry.ids) if isinstance(entry, Row) else identity_keys(entry)
+    return decode_ids(entry.ids) if isinstance(entry, Row) else identity_keys(entry)
 
 
 class DuplicateIndex:
@@ -103,10 +129,11 @@ class DuplicateIndex:
         # Library.overview() gives Rows of one table, or entries: never a mixture.
         if items and isinstance(items[0], Row) and isinstance(items[-1], Row):
             ids = items[0]._table.ids  # read the table's column directly
-            self._ids: list[Any] = [ids[row] for row in items] if len(items) != len(ids) else ids
+            self._ids: list[str] = [ids[row] for row in items] if len(items) != len(ids) else ids
         else:
-            self._ids = [_keys(e) for e in items]
+            self._ids = [encode_ids(identity_keys(e)) for e in items]
         self._items = items
+        self._joined: str | None = None  # every entry's keys, "\x1d" before each entry's
         self._by: dict[tuple[str, str], Entry | Row] | None = None
         self._added: dict[tuple[str, str], Entry | Row] = {}
         self._lookups = 0
@@ -116,7 +143,11 @@ class DuplicateIndex:
             # First entry wins: the pairs in reverse order, so that dict() keeps it.
             items, ids = self._items, self._ids
             self._by = dict(
-                [(key, items[i]) for i in range(len(items) - 1, -1, -1) for key in ids[i]]
+                [
+                    (key, items[i])
+                    for i in range(len(items) - 1, -1, -1)
+                    for key in decode_ids(ids[i])
+                ]
             )
         return self._by
 
@@ -127,13 +158,14 @@ class DuplicateIndex:
             by = self._mapping()
             found = {k: by[k] for k in keys if k in by}
         else:
-            wanted = set(keys)
+            if self._joined is None:
+                self._joined = "\x1d" + "\x1d".join(self._ids)
+            joined = self._joined
             found = {}
-            for i, ids in enumerate(self._ids):
-                if not wanted.isdisjoint(ids):
-                    for k in ids:
-                        if k in wanted and k not in found:
-                            found[k] = self._items[i]
+            for k in keys:
+                at = joined.find(encode_ids([k]))  # in the first entry that has it
+                if at >= 0:
+                    found[k] = self._items[joined.count("\x1d", 0, at) - 1]
         for k in keys:
             if k not in found and k in self._added:
                 found[k] = self._added[k]

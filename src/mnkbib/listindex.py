@@ -129,9 +129,9 @@ def _builder(kind: str) -> Callable[[Entry], tuple[Any, ...]]:
     if kind == "json":
         return lambda entry: (json_item(entry),)
     if kind == "ids":
-        from mnkbib.dedupe import identity_keys
+        from mnkbib.dedupe import encode_ids, identity_keys
 
-        return lambda entry: (tuple(identity_keys(entry)),)
+        return lambda entry: (encode_ids(identity_keys(entry)),)
     from mnkbib.query import row_values
 
     shared: dict[Any, Any] = {}

@@ -70,7 +70,7 @@ class Row(int):
         "title_fold",
         "line",  # the output line (mnkbib.listindex)
         "json",  # the entry as an item of a JSON array (mnkbib.listindex)
-        "ids",  # what makes two entries one work (mnkbib.dedupe.identity_keys)
+        "ids",  # what makes two entries one work (mnkbib.dedupe.identity_keys, encode_ids)
     )
 
     key = property(lambda self: self._table.key[self])
