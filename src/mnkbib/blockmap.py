@@ -237,13 +237,23 @@ class FileMap:
     of a hash, whether a file holds exactly those bytes (:meth:`matches`) and, if not,
     which blocks changed (:func:`diff`)."""
 
-    __slots__ = ("_digests", "blocks", "bounds", "digest_blob", "hashes", "keys", "lines", "size")
+    __slots__ = (
+        "_digests",
+        "_keys",
+        "_keys_text",
+        "blocks",
+        "bounds",
+        "digest_blob",
+        "hashes",
+        "lines",
+        "size",
+    )
 
     def __init__(
         self,
         size: int,
         blocks: Blocks,
-        keys: list[str],
+        keys: list[str] | str,
         digest_blob: bytes,
         bounds: list[int],
         hashes: list[bytes],
@@ -251,15 +261,31 @@ class FileMap:
     ) -> None:
         self.size = size  # of the file
         self.blocks = blocks
-        self.keys = keys  # one per block ("" where the key line does not parse)
+        # The keys, one per block ("" where the key line does not parse); given as one
+        # text, one per line, they are split when first asked for (a map loaded from the
+        # cache often is not: 100,000 strings take about 12 ms to make).
+        self._keys: list[str] | None = keys if isinstance(keys, list) else None
+        self._keys_text = keys if isinstance(keys, str) else None
         self.digest_blob = digest_blob  # block_digest of each block's span, concatenated
         self.bounds = bounds  # runs of blocks: run j is blocks bounds[j] .. bounds[j + 1]
         self.hashes = hashes  # one per run: _run_hash of its bytes
         self.lines = lines  # one per run: its number of line breaks
         self._digests: list[bytes] | None = None
 
+    @property
+    def keys(self) -> list[str]:
+        if self._keys is None:
+            text = self._keys_text or ""
+            self._keys = text.split("\n") if len(self) else []
+            self._keys_text = None
+        return self._keys
+
+    def keys_text(self) -> str:
+        """The keys, one per line."""
+        return "\n".join(self._keys) if self._keys is not None else (self._keys_text or "")
+
     def __len__(self) -> int:
-        return len(self.keys)
+        return len(self.blocks.offsets)
 
     def digest(self, i: int) -> bytes:
         return self.digest_blob[i * DIGEST_SIZE : (i + 1) * DIGEST_SIZE]
@@ -276,7 +302,7 @@ class FileMap:
         return offsets[i], (offsets[i + 1] if i + 1 < len(offsets) else self.blocks.section_off)
 
     def _at(self, i: int) -> int:
-        return self.blocks.offsets[i] if i < len(self.keys) else self.blocks.section_off
+        return self.blocks.offsets[i] if i < len(self) else self.blocks.section_off
 
     def same_bytes(self, other: FileMap) -> bool:
         """Whether both maps were made of the same bytes (same size, header, footer and
@@ -310,7 +336,7 @@ class FileMap:
             self.size,
             (b.entries_line, b.empty_flow, b.indent, b.section_end),
             (b.offsets.tobytes(), b.section_off, b.head, b.tail),
-            "\n".join(self.keys),
+            self.keys_text(),
             self.digest_blob,
             array("l", self.bounds).tobytes(),
             b"".join(self.hashes),
@@ -333,7 +359,7 @@ class FileMap:
         fm = cls(
             size,  # type: ignore[arg-type]
             Blocks(entries_line, empty_flow, indent, section_end, offs, section_off, head, tail),
-            keys.split("\n") if n else [],  # type: ignore[union-attr]
+            keys,  # type: ignore[arg-type]
             digest_blob,  # type: ignore[arg-type]
             list(runs),
             [blob[i : i + RUN_HASH_SIZE] for i in range(0, len(blob), RUN_HASH_SIZE)],
@@ -341,7 +367,9 @@ class FileMap:
         )
         if (
             not isinstance(fm.size, int)
-            or len(fm.keys) != n
+            or not isinstance(keys, str)
+            or (keys.count("\n") + 1 if n else 0) != n
+            or (not n and keys != "")
             or len(fm.digest_blob) != n * DIGEST_SIZE
             or len(fm.hashes) != len(fm.bounds) - 1
             or len(fm.lines) != len(fm.hashes)
