@@ -30,9 +30,10 @@ _SPECIAL_FLOATS = re.compile(r"^[-+]?\.(inf|nan)$", re.IGNORECASE)
 _NUMBERISH = re.compile(r"^[-+]?\.?[0-9][0-9a-zA-Z_.:+-]*$")
 # YAML 1.1 timestamps may hold spaces: ``2018-03-25 10:00:00`` (and ``2018-3-5\t1:00:00``).
 _TIMESTAMPISH = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]")
-_NONPRINT = re.compile(
-    "[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]"
-)
+# Not printable in YAML (the complement of its printable set, and line and paragraph
+# separators and the BOM), as a class of what is excluded: compiling the complement as a
+# negated class of the printable ranges takes 5 ms, this one under 1.
+_NONPRINT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029\ufeff]")
 _FLOW_UNSAFE = re.compile(r"[,\[\]{}:#?]")
 # The common case, decided by one match: text that starts with a letter and holds no
 # control or other non-printable character, no ": " or " #", and does not end in ":" or
