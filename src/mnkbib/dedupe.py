@@ -171,8 +171,9 @@ class DuplicateIndex:
                 found[k] = self._added[k]
         return found
 
-    def add(self, entry: Entry | Row) -> None:
-        for key in _keys(entry):
+    def add(self, entry: Entry | Row, keys: list[tuple[str, str]] | None = None) -> None:
+        """Index ``entry`` too (``keys``: its identity keys, when known)."""
+        for key in keys if keys is not None else _keys(entry):
             self._added.setdefault(key, entry)
 
     def find_identifier(self, kind: str, value: str) -> Entry | Row | None:
@@ -183,9 +184,13 @@ class DuplicateIndex:
         key = (kind, normalize(value))
         return self._lookup([key]).get(key)
 
-    def find(self, entry: Entry) -> tuple[Entry | Row, str] | None:
-        """The first indexed entry that ``entry`` duplicates, and why."""
-        keys = _keys(entry)
+    def find(
+        self, entry: Entry, keys: list[tuple[str, str]] | None = None
+    ) -> tuple[Entry | Row, str] | None:
+        """The first indexed entry that ``entry`` duplicates, and why (``keys``: its
+        identity keys, when known)."""
+        if keys is None:
+            keys = _keys(entry)
         found = self._lookup(keys)
         for key in keys:
             if key in found:

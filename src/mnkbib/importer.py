@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from mnkbib.dedupe import DuplicateIndex
+from mnkbib.dedupe import DuplicateIndex, identity_keys
 from mnkbib.keys import generate_key, is_valid_key, label
 from mnkbib.library import Library
 from mnkbib.model import Entry, order_fields
@@ -114,6 +114,21 @@ def _merge(base: Entry, new: Entry) -> tuple[Entry, tuple[str, ...], tuple[str, 
     return Entry(base.key, base.type, order_fields(fields)), tuple(filled), tuple(conflicts)
 
 
+class _Taken:
+    """The keys of the library and those given to new entries so far (the library's are
+    not copied into a set: adding one entry to 100,000 looks up a handful)."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.new: set[str] = set()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.new or key in self.library
+
+    def add(self, key: str) -> None:
+        self.new.add(key)
+
+
 def plan_import(library: Library, entries: list[Entry], on_duplicate: OnDuplicate) -> ImportPlan:
     """What importing ``entries`` into ``library`` does, entry by entry (nothing is changed).
 
@@ -122,11 +137,12 @@ def plan_import(library: Library, entries: list[Entry], on_duplicate: OnDuplicat
     Duplicates within ``entries`` count too: the second of two is a duplicate of the first.
     """
     plan = ImportPlan()
-    taken: set[str] = set(library.keys())
+    taken = _Taken(library)
     index = DuplicateIndex(library.overview())
     merged: dict[str, Entry] = {}
     for entry in entries:
-        found = index.find(entry)
+        ids = identity_keys(entry)
+        found = index.find(entry, ids)
         if found is not None and on_duplicate != "rename":
             target, reason = found
             if on_duplicate == "skip" or target.key not in library:
@@ -146,7 +162,7 @@ def plan_import(library: Library, entries: list[Entry], on_duplicate: OnDuplicat
         taken.add(key)
         added = entry.renamed(key)
         plan.steps.append(ImportStep("add", added, entry.key))
-        index.add(added)
+        index.add(added, ids)  # the same identity: keys are no part of it
     # A merge into one entry several times: only the last result is applied.
     last: dict[str, int] = {}
     for i, step in enumerate(plan.steps):

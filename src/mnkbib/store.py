@@ -205,7 +205,6 @@ def _render_bytes(snapshot: Snapshot, changes: Changes, source: str) -> Rendered
     if fmap is None or data is None or not len(fmap) or fmap.blocks.empty_flow:
         return None
     from mnkbib.blockmap import block_end
-    from mnkbib.yamlemit import emit_entry
 
     if fmap.keys != list(snapshot.entries):
         raise StoreError(
@@ -215,11 +214,10 @@ def _render_bytes(snapshot: Snapshot, changes: Changes, source: str) -> Rendered
     first_end = data.find(b"\n")
     crlf = first_end > 0 and data[first_end - 1 : first_end] == b"\r"
     indent = fmap.blocks.indent
-    written: list[tuple[Entry, str]] = []
+    written: list[Written] = []
 
     def block(entry: Entry) -> bytes:
-        text = emit_entry(entry.key, entry_to_raw(entry), indent)
-        written.append((entry, text))
+        text = emitted(entry, indent, written)
         return (text.replace("\n", "\r\n") if crlf else text).encode("utf-8")
 
     changed = [*changes.removed, *changes.replaced]
@@ -255,7 +253,7 @@ def _render_bytes(snapshot: Snapshot, changes: Changes, source: str) -> Rendered
     eol = "\r\n" if crlf else "\n"
     fresh = {
         text.replace("\n", eol).encode("utf-8"): e
-        for (_, text), e in zip(written, agains, strict=True)
+        for (_, _, text), e in zip(written, agains, strict=True)
     }
     return Rendered(pieces, fresh, (lo, pos) if lo <= pos else None)
 
@@ -267,18 +265,14 @@ def _render_lines(snapshot: Snapshot, changes: Changes, source: str) -> Rendered
             f"{source}: entries are not written one block per key, so they cannot be edited "
             "line by line; run `mnkbib fmt` once to rewrite the file in mnkbib's layout"
         )
-    from mnkbib.yamlemit import emit_entry
-
     lines = layout.lines
     eol = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     indent = layout.indent
 
-    written: list[tuple[Entry, str]] = []
+    written: list[Written] = []
 
     def block(entry: Entry) -> str:
-        text = emit_entry(entry.key, entry_to_raw(entry), indent)
-        written.append((entry, text))
-        return converted(text)
+        return converted(emitted(entry, indent, written))
 
     def converted(text: str) -> str:
         return text.replace("\n", eol) if eol != "\n" else text
@@ -330,12 +324,28 @@ def _render_lines(snapshot: Snapshot, changes: Changes, source: str) -> Rendered
         i += 1
     agains = check_blocks(written, source)
     fresh = {
-        converted(text).encode("utf-8"): e for (_, text), e in zip(written, agains, strict=True)
+        converted(text).encode("utf-8"): e for (_, _, text), e in zip(written, agains, strict=True)
     }
     return Rendered(["".join(out).encode("utf-8")], fresh, None)
 
 
-def check_blocks(written: list[tuple[Entry, str]], source: str) -> list[Entry]:
+class Written(NamedTuple):
+    entry: Entry
+    raw: dict[str, Any]  # entry_to_raw(entry), as emitted
+    text: str  # its block
+
+
+def emitted(entry: Entry, indent: int, written: list[Written]) -> str:
+    """The block of ``entry``, noted in ``written`` for :func:`check_blocks`."""
+    from mnkbib.yamlemit import emit_entry
+
+    raw = entry_to_raw(entry)
+    text = emit_entry(entry.key, raw, indent)
+    written.append(Written(entry, raw, text))
+    return text
+
+
+def check_blocks(written: list[Written], source: str) -> list[Entry]:
     """Read back what the emitter wrote (all blocks in one parse): a bug there must never
     reach the disk. Returns the entries as read back."""
     if not written:
@@ -343,18 +353,18 @@ def check_blocks(written: list[tuple[Entry, str]], source: str) -> list[Entry]:
     from mnkbib.yamlsafe import load_text
 
     try:
-        data = load_text("".join(text for _, text in written), source=source)
+        data = load_text("".join(w.text for w in written), source=source)
     except MnkbibError as exc:  # pragma: no cover - emitter bug
         raise StoreError(f"internal error: new entries would not read back ({exc})") from None
     agains = []
-    for entry, _ in written:
+    for entry, raw, _ in written:
         try:
             again = entry_from_raw(entry.key, data[entry.key], entry.key)
         except (MnkbibError, KeyError, TypeError) as exc:  # pragma: no cover - emitter bug
             raise StoreError(
                 f"internal error: entry {entry.key!r} would not read back ({exc})"
             ) from None
-        raw, raw_again = entry_to_raw(entry), entry_to_raw(again)
+        raw_again = entry_to_raw(again)
         # Equal raw values are equal as text too; only a difference is looked at closer.
         if raw_again != raw and _plain(raw_again) != _plain(raw):  # pragma: no cover
             raise StoreError(f"internal error: entry {entry.key!r} would not read back the same")
