@@ -474,3 +474,21 @@ def test_a_listing_never_mixes_two_versions_of_the_file(lib: Path) -> None:
     lib.write_text(lib.read_text(encoding="utf-8").replace("title:", "title: x", 1), "utf-8")
     with pytest.raises(StoreError, match="changed while it was read"):
         listed[0].json  # noqa: B018 - the JSON group is read now: for the old bytes
+
+
+def test_table_rows_are_a_sequence_made_on_demand() -> None:
+    keys = ["a", "b", "c"]
+    asked: list[str] = []
+
+    def column(name: str) -> list[Any]:
+        asked.append(name)
+        return keys
+
+    rows = query.Table(column, 3).rows()
+    assert len(rows) == 3
+    assert [r.key for r in rows] == keys
+    assert rows[-1].key == "c" and int(rows[1]) == 1
+    assert [r.key for r in rows[1:]] == ["b", "c"]
+    with pytest.raises(IndexError):
+        rows[3]
+    assert asked == ["key"]  # one column read, once

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 from mnkbib.model import Entry
-from mnkbib.query import Row
+from mnkbib.query import Row, RowList
 from mnkbib.textfold import fold
 
 _SPACE = re.compile(r"[^a-z0-9]+")
@@ -125,7 +125,8 @@ class DuplicateIndex:
     SCAN_LIMIT = 8
 
     def __init__(self, entries: Iterable[Entry | Row] = ()) -> None:
-        items = list(entries)
+        # Rows are looked at only where a lookup finds one: kept as the sequence they are.
+        items = entries if isinstance(entries, RowList) else list(entries)
         # Library.overview() gives Rows of one table, or entries: never a mixture.
         if items and isinstance(items[0], Row) and isinstance(items[-1], Row):
             ids = items[0]._table.ids  # read the table's column directly

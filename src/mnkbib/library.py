@@ -5,7 +5,7 @@ Changes are recorded so that the store can write only what changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +32,7 @@ class Library:
         self,
         entries: dict[str, Entry] | EntryMap | None = None,
         *,
-        rows: Callable[[], list[Any]] | None = None,
+        rows: Callable[[], Sequence[Any]] | None = None,
     ) -> None:
         # Entries are loaded when first used (EntryMap): a change to one entry of a large
         # library need not load the others.
@@ -53,7 +53,7 @@ class Library:
     def keys(self) -> list[str]:
         return list(self.entries)
 
-    def overview(self) -> list[Any]:
+    def overview(self) -> Sequence[Any]:
         """Every entry, or a :class:`mnkbib.query.Row` standing for it (key, type,
         container, identifiers …) when the store keeps an index and nothing was changed
         yet: enough to find a duplicate or a container's type without loading 100,000

@@ -19,7 +19,7 @@ from mnkbib.model import Entry
 
 if TYPE_CHECKING:
     from mnkbib.cache import Index, Known
-    from mnkbib.query import Row
+    from mnkbib.query import RowList
     from mnkbib.store import Snapshot, Store
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -173,14 +173,14 @@ def library_index(store: Store, known: Known | None = None, kind: str = "index")
     )
 
 
-def rows(store: Store, snapshot: Snapshot | None = None) -> list[Row]:
+def rows(store: Store, snapshot: Snapshot | None = None) -> RowList:
     """Every entry of the library as a Row, from the indexes. The listing index is read
     now; another group's index when one of its columns is first asked for, and then for
     exactly the bytes the listing index was read for."""
     return rows_and_index(store, snapshot)[0]
 
 
-def rows_and_index(store: Store, snapshot: Snapshot | None = None) -> tuple[list[Row], Index]:
+def rows_and_index(store: Store, snapshot: Snapshot | None = None) -> tuple[RowList, Index]:
     """:func:`rows`, and the listing index they were read from (a :class:`Known`: another
     index asked for the same bytes)."""
     from mnkbib.query import Table

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from mnkbib.errors import UsageError
 from mnkbib.model import NAME_ROLES, Entry
@@ -106,9 +106,36 @@ class Table:
         setattr(self, name, value)
         return value
 
-    def rows(self) -> list[Row]:
-        row = type("Row", (Row,), {"__slots__": (), "_table": self})
-        return list(map(row, range(self.size)))
+    def rows(self) -> RowList:
+        return RowList(type("Row", (Row,), {"__slots__": (), "_table": self}), self.size)
+
+
+class RowList(Sequence[Row]):
+    """The rows of a table, each made when it is looked at: a command that looks up a few
+    (a duplicate check of one new entry) need not make 100,000."""
+
+    __slots__ = ("_row", "_size")
+
+    def __init__(self, row: Callable[[int], Row], size: int) -> None:
+        self._row = row
+        self._size = size
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, i: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Row]: ...
+
+    def __getitem__(self, i: int | slice) -> Row | list[Row]:
+        if isinstance(i, slice):
+            return list(map(self._row, range(self._size)[i]))
+        return self._row(range(self._size)[i])  # IndexError as a list gives it
+
+    def __iter__(self) -> Iterator[Row]:
+        return map(self._row, range(self._size))
 
 
 def row_values(entry: Entry) -> tuple[Any, ...]:

@@ -482,7 +482,7 @@ class Store:
         if snap.fmap is None:
             return Library(snap.entries)
 
-        def rows() -> list[Any]:
+        def rows() -> Sequence[Any]:
             from mnkbib.listindex import rows
 
             return rows(self, snap)
