@@ -685,12 +685,12 @@ needs_fork = pytest.mark.skipif(
 @pytest.fixture
 def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     """A first read of 4 blocks or more uses 2 workers with jobs of 3 blocks."""
-    from mnkbib import coldread
+    from mnkbib import coldread, forked
 
     monkeypatch.setattr(coldread, "COLD_PARALLEL_MIN", 4)
     monkeypatch.setattr(coldread, "COLD_JOB", 3)
     monkeypatch.setattr(cache, "COLD_CHUNK", 2)
-    monkeypatch.setattr(coldread.os, "sched_getaffinity", lambda _pid: {0, 1})
+    monkeypatch.setattr(forked.os, "sched_getaffinity", lambda _pid: {0, 1})
 
 
 @needs_fork

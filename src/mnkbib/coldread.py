@@ -23,10 +23,8 @@ the exact error).
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import sys
 from collections.abc import Callable, Mapping
+from contextlib import closing
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -40,29 +38,19 @@ COLD_PARALLEL_MIN = 8000  # blocks: smaller libraries are read in one process
 # PSS summed), jobs of 1,000 192 MiB, in the same time; the index columns are then stored
 # in 100 chunks, which a warm read joins as fast.
 COLD_JOB = 1000
-MAX_WORKERS = 8
 
 # What a job gives: its entries pickled (a part of the cache's pool), and per index, per
 # column, the column's values for its blocks, pickled.
 Done = tuple[bytes, dict[str, dict[str, bytes]]]
 
-# What the forked workers read: set in the parent just before the fork, so nothing of
-# it is pickled to reach them.
-_JOB: tuple[bytes, FileMap, str, Mapping[str, Group]] | None = None
-
 
 def workers_for(blocks: int) -> int:
     """How many worker processes a first read of ``blocks`` blocks uses (0: none)."""
-    if blocks < COLD_PARALLEL_MIN or not sys.platform.startswith("linux"):
+    from mnkbib.forked import cores
+
+    if blocks < COLD_PARALLEL_MIN or cores() < 2:
         return 0
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # pragma: no cover - Linux has sched_getaffinity
-        cpus = os.cpu_count() or 1
-    if cpus < 2:
-        return 0
-    jobs = -(-blocks // COLD_JOB)
-    return min(cpus, MAX_WORKERS, jobs)
+    return min(cores(), -(-blocks // COLD_JOB))
 
 
 def jobs(blocks: int) -> list[tuple[int, int]]:
@@ -83,29 +71,30 @@ def parse(
     (pickled: see ``Done``) as the workers finish them; False when a block does not
     parse on its own, a worker failed or ``sink`` raised: then the caller reads in one
     process. The parent unpickles neither entries nor rows."""
-    global _JOB
-    _JOB = (data, fmap, source, groups)
+    from mnkbib.forked import forked_map
+
+    def job(bounds: tuple[int, int]) -> Done | None:
+        return _job(data, fmap, source, groups, bounds)
+
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for done in pool.imap(_job, jobs(len(fmap)), chunksize=1):
+        with closing(forked_map(job, jobs(len(fmap)), workers)) as results:
+            for done in results:
                 if done is None:
                     return False
                 sink(*done)
                 del done
     except Exception:
         return False
-    finally:
-        _JOB = None
     return True
 
 
-def _job(bounds: tuple[int, int]) -> Done | None:
+def _job(
+    data: bytes, fmap: FileMap, source: str, groups: Mapping[str, Group], bounds: tuple[int, int]
+) -> Done | None:
     """In a worker: the blocks ``[lo, hi)`` parsed and pickled for the pool, and each
     index's columns for them, each pickled."""
     from mnkbib.cache import COLD_CHUNK, _dumps, _parse_blocks, pack_entries
 
-    assert _JOB is not None
-    data, fmap, source, groups = _JOB
     lo, hi = bounds
     entries: list[Entry] = []
     for start in range(lo, hi, COLD_CHUNK):
