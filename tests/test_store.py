@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import errno
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -731,3 +732,36 @@ def test_a_killed_writers_temp_file_is_removed_by_the_next_write(library_file: P
         lib.remove("no2019korea")
     assert not stale.exists()
     assert other.read_text(encoding="utf-8") == "keep me"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are Linux only")
+def test_blocks_read_back_by_workers_as_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mnkbib import forked
+
+    entries = [
+        entry_from_raw(f"k{i}", {"type": "book", "title": f"T {i}: ü", "date": f"{1990 + i}"}, "x")
+        for i in range(30)
+    ]
+    written: list[store_module.Written] = []
+    for entry in entries:
+        store_module.emitted(entry, 2, written)
+    monkeypatch.setattr(store_module, "CHECK_PARALLEL_MIN", 1)
+    monkeypatch.setattr(store_module, "CHECK_JOB", 7)
+    monkeypatch.setattr(forked.os, "sched_getaffinity", lambda _pid: {0, 1})
+    spawned = []
+    real = forked.forked_map
+    monkeypatch.setattr(forked, "forked_map", lambda *a: spawned.append(1) or real(*a))
+    assert store_module.check_blocks(written, "x") == entries
+    assert spawned == [1]
+    # a block that does not read back as its entry: the error of a read in one process
+    bad = list(written)
+    bad[20] = bad[20]._replace(text=bad[20].text.replace("T 20", "T 21"))
+    with pytest.raises(StoreError) as shared:
+        store_module.check_blocks(bad, "x")
+    with pytest.raises(StoreError) as alone:
+        store_module._read_back(bad, "x")
+    assert (
+        str(shared.value)
+        == str(alone.value)
+        == ("internal error: entry 'k20' would not read back the same")
+    )

@@ -345,11 +345,35 @@ def emitted(entry: Entry, indent: int, written: list[Written]) -> str:
     return text
 
 
+# Blocks read back by worker processes when there are this many (mnkbib.forked), in
+# jobs of CHECK_JOB: a third of importing 10,000 entries, shared out to every core.
+CHECK_PARALLEL_MIN = 2000
+CHECK_JOB = 1000
+
+
 def check_blocks(written: list[Written], source: str) -> list[Entry]:
-    """Read back what the emitter wrote (all blocks in one parse): a bug there must never
-    reach the disk. Returns the entries as read back."""
+    """Read back what the emitter wrote: a bug there must never reach the disk. Returns
+    the entries as read back."""
     if not written:
         return []
+    from mnkbib.forked import cores, forked_map
+
+    workers = min(cores(), -(-len(written) // CHECK_JOB))
+    if len(written) >= CHECK_PARALLEL_MIN and workers >= 2:
+        try:
+            parts = forked_map(
+                lambda lo: _read_back(written[lo : lo + CHECK_JOB], source),
+                range(0, len(written), CHECK_JOB),
+                workers,
+            )
+            return [entry for part in parts for entry in part]
+        except Exception:
+            pass  # read back here, which also raises what went wrong
+    return _read_back(written, source)
+
+
+def _read_back(written: list[Written], source: str) -> list[Entry]:
+    """:func:`check_blocks` for these blocks, in one parse."""
     from mnkbib.yamlsafe import load_text
 
     try:

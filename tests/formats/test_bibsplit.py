@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,6 +12,8 @@ from hypothesis import strategies as st
 
 from mnkbib.formats.bibsplit import EntryBlock, Field, PreambleBlock, StringBlock, split
 from mnkbib.formats.bibtex_read import _bibtexparser_blocks
+
+from .roundtrip import corpus_files
 
 EXAMPLES = int(os.environ.get("MNKBIB_FUZZ_EXAMPLES", "300"))
 SPLIT = settings(
@@ -129,3 +133,38 @@ def test_escaped_newlines_are_not_counted() -> None:
     assert blocks is not None and isinstance(blocks[0], EntryBlock)
     assert [f.line for f in blocks[0].fields] == [1, 2]
     assert blocks[1].line == 3
+
+
+def _with_crossrefs_and_problems() -> str:
+    """A file of many entries that inherit, miss parents and use undefined macros."""
+    parts = ["@string{dip = {The Diplomat}}", "@book{parent, title = {Parent}, year = 2001}"]
+    for i in range(60):
+        parts.append(
+            f"@inbook{{child{i}, crossref = {{{'parent' if i % 3 else 'missing'}}},"
+            f" title = {{Chapter {i}}}, journal = dip # nope, author = {{Ann, B{i}}}}}"
+        )
+    return "\n".join(parts) + "\n"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are Linux only")
+@pytest.mark.parametrize(
+    "path", [*corpus_files(), None], ids=lambda p: p.name if p else "crossrefs"
+)
+def test_conversion_by_workers_gives_what_one_process_gives(
+    path: Path | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mnkbib import forked
+    from mnkbib.formats import bibtex_read
+
+    text = path.read_text(encoding="utf-8") if path else _with_crossrefs_and_problems()
+    alone = bibtex_read.read(text, "x.bib")
+    monkeypatch.setattr(bibtex_read, "CONVERT_PARALLEL_MIN", 1)
+    monkeypatch.setattr(bibtex_read, "CONVERT_JOB", 7)
+    monkeypatch.setattr(forked.os, "sched_getaffinity", lambda _pid: {0, 1})
+    spawned = []
+    real = forked.forked_map
+    monkeypatch.setattr(forked, "forked_map", lambda *a: spawned.append(1) or real(*a))
+    shared = bibtex_read.read(text, "x.bib")
+    assert shared.entries == alone.entries
+    assert shared.problems == alone.problems
+    assert spawned == ([1] if len(alone.entries) > 7 else [])
