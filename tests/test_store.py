@@ -439,6 +439,26 @@ def test_atomic_write_of_pieces_returns_the_bytes_of_the_new_file(
     assert _files(tmp_path) == ["home", "library.yaml"]
 
 
+def test_atomic_write_runs_meanwhile_on_the_bytes_written_and_ignores_its_errors(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "library.yaml"
+    path.write_bytes(b"old")
+    seen: list[bytes] = []
+    store_module.atomic_write(
+        path, [b"new ", memoryview(b"bytes")], meanwhile=lambda data: seen.append(bytes(data))
+    )
+    assert seen == [b"new bytes"]
+    assert path.read_bytes() == b"new bytes"
+
+    def broken_cache(data: bytes) -> None:
+        raise RuntimeError("a bug in the cache")
+
+    store_module.atomic_write(path, b"again", meanwhile=broken_cache)
+    assert path.read_bytes() == b"again"
+    assert _files(tmp_path) == ["home", "library.yaml"]
+
+
 def _fail(err: int) -> Any:
     def boom(*args: object, **kwargs: object) -> None:
         raise OSError(err, os.strerror(err))

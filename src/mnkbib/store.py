@@ -422,6 +422,7 @@ def atomic_write(
     text: str | bytes | Sequence[bytes | memoryview],
     *,
     expect: tuple[int, ...] | None = None,
+    meanwhile: Callable[[bytes], None] | None = None,
 ) -> bytes:
     """Write to a temporary file beside ``path``, fsync, rename over ``path``; the bytes
     written (given pieces, mapped from the new file when large: see mnkbib.filebytes).
@@ -429,7 +430,11 @@ def atomic_write(
     ``expect``: the :func:`file_state` of ``path`` when it was read. If another program
     (an editor, a sync client: they do not take mnkbib's lock) wrote the file since, the
     rename would silently throw its change away: nothing is written then, and a
-    StoreError says so."""
+    StoreError says so.
+
+    ``meanwhile(bytes written)`` runs while the disk syncs them (tens of milliseconds
+    for a large file): for the cache, which holds nothing that is not checked against
+    the file's bytes when it is read, so an error in it is no error of the write."""
     from mnkbib.filebytes import read_fd
 
     if isinstance(text, str):
@@ -446,8 +451,8 @@ def atomic_write(
         with os.fdopen(fd, "wb") as handle:
             handle.writelines(pieces)
             handle.flush()
-            os.fsync(handle.fileno())
             written = text if isinstance(text, bytes) else read_fd(handle.fileno())
+            _fsync_while(handle.fileno(), meanwhile, written)
         try:
             os.chmod(tmp, os.stat(path).st_mode & 0o7777)
         except FileNotFoundError:
@@ -474,6 +479,34 @@ def atomic_write(
     except OSError:  # pragma: no cover - some file systems cannot fsync a directory
         pass
     return written
+
+
+def _fsync_while(fd: int, meanwhile: Callable[[bytes], None] | None, written: bytes) -> None:
+    """fsync ``fd``, running ``meanwhile(written)`` at the same time (fsync lets other
+    threads run while it waits for the disk)."""
+    if meanwhile is None:
+        os.fsync(fd)
+        return
+    import threading
+
+    failed: list[OSError] = []
+
+    def sync() -> None:
+        try:
+            os.fsync(fd)
+        except OSError as exc:
+            failed.append(exc)
+
+    syncing = threading.Thread(target=sync)
+    syncing.start()
+    try:
+        meanwhile(written)
+    except Exception:  # the cache is best effort (see atomic_write)
+        pass
+    finally:
+        syncing.join()
+    if failed:
+        raise failed[0]
 
 
 def remove_stale_temp_files(path: Path) -> None:
@@ -532,11 +565,14 @@ class Store:
                     raise StoreError(
                         f"{self.source}: the library file is read-only; the library is unchanged"
                     )
-                written = atomic_write(self.path, new.pieces, expect=before)
                 from mnkbib.cache import remember
 
                 keys = list(library.entries)
-                remember(self.path, written, keys, snap, new.fresh, new.changed)
+
+                def cache(written: bytes) -> None:  # while the new file syncs
+                    remember(self.path, written, keys, snap, new.fresh, new.changed)
+
+                atomic_write(self.path, new.pieces, expect=before, meanwhile=cache)
 
     @staticmethod
     def init(path: Path | str) -> Path:
