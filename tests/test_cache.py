@@ -706,6 +706,50 @@ def test_a_first_read_by_workers_gives_what_a_parse_gives(lib: Path, parallel: N
 
 
 @needs_fork
+def test_a_column_is_read_part_by_part_as_it_was_written(
+    tmp_path: Path, parallel: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``list --json`` of a whole library writes the JSON column chunk by chunk; a
+    chunk that does not unpickle has the rest come from the column rebuilt."""
+    import json
+
+    from click.testing import CliRunner
+
+    from mnkbib.cli import cli
+    from mnkbib.listindex import library_index
+
+    lib = tmp_path / "library.yaml"
+    lib.write_text(make_text(40), encoding="utf-8")
+    listed = CliRunner().invoke(cli, ["-l", str(lib), "list", "--json"])
+    assert listed.exit_code == 0
+    assert [e["key"] for e in json.loads(listed.stdout)] == list(fresh(lib).entries)
+    index = cache.load_index(lib, "json")
+    assert index is not None
+    whole = index.column("json")
+    index.close()
+    index = library_index(Store(lib), None, "json")
+    parts = list(index.column_parts("json"))
+    assert len(parts) == 14  # one per job of the workers that wrote it
+    assert [v for part in parts for v in part] == whole
+    assert CliRunner().invoke(cli, ["-l", str(lib), "list", "--json"]).stdout == listed.stdout
+
+    real_loads = pickle.loads
+    calls = []
+
+    def second_fails(data: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise pickle.UnpicklingError("damaged")
+        return real_loads(data, **kwargs)
+
+    index = library_index(Store(lib), None, "json")
+    monkeypatch.setattr(cache.pickle, "loads", second_fails)
+    parts = list(index.column_parts("json"))
+    assert len(parts) == 2  # the first chunk, then the rest of the column read again
+    assert [v for part in parts for v in part] == whole
+
+
+@needs_fork
 def test_a_first_listing_by_workers_gives_the_indexes_of_one_process(
     tmp_path: Path, parallel: None, count: Counter, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -350,7 +350,7 @@ def test_missing_library_gives_the_same_error(tmp_path: Path) -> None:
 def test_the_json_column_is_what_json_dumps_gives(text: str) -> None:
     import json
 
-    from mnkbib.listindex import entry_json, json_array, json_item
+    from mnkbib.listindex import entry_json, json_array, json_array_of_parts, json_item
     from mnkbib.store import parse_library
 
     entries = list(parse_library(text, "t").entries.values())
@@ -359,6 +359,9 @@ def test_the_json_column_is_what_json_dumps_gives(text: str) -> None:
         items = [json_item(e) for e in chosen]
         for batch in (1, 2, 2000):  # in parts of any size
             assert b"".join(json_array(items, batch)) == expected.encode()
+            for cut in range(len(items) + 1):  # from a column in two parts
+                parts = [items[:cut], [], items[cut:]]
+                assert b"".join(json_array_of_parts(parts, batch)) == expected.encode()
 
 
 @pytest.mark.parametrize("scan_limit", [0, 100], ids=["mapping", "scans"])

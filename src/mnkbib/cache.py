@@ -901,7 +901,33 @@ class Index:
         except Exception:
             return None
 
+    def column_parts(self, name: str) -> Iterator[list[Any]]:
+        """The column ``name`` part by part, in order, each unpickled when it is taken:
+        a caller that writes each part out holds one part at a time, not 100,000 values.
+        One part, the whole column, when it is in memory, derived or damaged."""
+        chunks = None
+        if name not in self._columns and self._derive is None:
+            chunks = self._chunks(name)
+        if chunks is None:
+            yield self.column(name)
+            return
+        done = 0
+        for chunk in chunks:
+            values = _unpickle_column([chunk], None)
+            if values is None:  # damaged after all: the rest from a column rebuilt
+                yield self.column(name)[done:]
+                return
+            done += len(values)
+            yield values
+        if done != self.size:
+            raise ValueError(f"cache index: column {name!r} is damaged")
+
     def _read(self, name: str) -> list[Any] | None:
+        chunks = self._chunks(name)
+        return _unpickle_column(chunks, self.size) if chunks is not None else None
+
+    def _chunks(self, name: str) -> list[memoryview] | None:
+        """The pickled chunks of column ``name``, their CRC checked; None when damaged."""
         try:
             offset, length, crc, sizes = self._table[name]
             assert self._file is not None
@@ -918,7 +944,7 @@ class Index:
                 return None
             view = memoryview(blob)
             at = itertools.pairwise([0, *itertools.accumulate(sizes)])
-            return _unpickle_column([view[a:z] for a, z in at], self.size)
+            return [view[a:z] for a, z in at]
         except Exception:
             return None
 
@@ -936,9 +962,9 @@ class Index:
         self.close()
 
 
-def _unpickle_column(chunks: list[bytes] | list[memoryview], size: int) -> list[Any] | None:
+def _unpickle_column(chunks: list[bytes] | list[memoryview], size: int | None) -> list[Any] | None:
     """A column from its pickled chunks (lists, one after the other); None unless it is
-    a list of ``size`` values."""
+    a list of ``size`` values (any number when ``size`` is None)."""
     try:
         column: list[Any] | None = None
         with gc_paused():  # the cyclic GC makes loading many objects superlinear
@@ -950,7 +976,9 @@ def _unpickle_column(chunks: list[bytes] | list[memoryview], size: int) -> list[
                     column = values
                 else:
                     column.extend(values)
-        return column if column is not None and len(column) == size else None
+        if column is None or (size is not None and len(column) != size):
+            return None
+        return column
     except Exception:
         return None
 

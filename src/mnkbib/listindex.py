@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from mnkbib.model import Entry
@@ -94,12 +94,19 @@ def json_item(entry: Entry) -> bytes:
 def json_array(items: list[bytes], batch: int = 2000) -> Iterator[bytes]:
     """``json.dumps([...], ensure_ascii=False, indent=2)`` of the items' entries, in
     UTF-8, in parts of ``batch`` items (joined in C, never the whole array at once)."""
-    if not items:
-        yield b"[]"
-        return
-    for start in range(0, len(items), batch):
-        yield (b"[\n" if start == 0 else b",\n") + b",\n".join(items[start : start + batch])
-    yield b"\n]"
+    return json_array_of_parts([items], batch)
+
+
+def json_array_of_parts(parts: Iterable[list[bytes]], batch: int = 2000) -> Iterator[bytes]:
+    """:func:`json_array` of the items of ``parts``, one part after the other: a part
+    can be let go once it is written (the index's column of 100,000 entries' JSON is
+    larger than the library)."""
+    first = True
+    for items in parts:
+        for start in range(0, len(items), batch):
+            yield (b"[\n" if first else b",\n") + b",\n".join(items[start : start + batch])
+            first = False
+    yield b"[]" if first else b"\n]"
 
 
 # The columns by who reads them: each group is an index file of its own, built the first
@@ -189,10 +196,15 @@ def rows_and_index(store: Store, snapshot: Snapshot | None = None) -> tuple[RowL
     indexes = {"index": first}
     group = {name: kind for kind, names in GROUPS.items() for name in names}
 
-    def column(name: str) -> list[Any]:
+    def index_of(name: str) -> Index:
         kind = group[name]
         if kind not in indexes:
             indexes[kind] = library_index(store, snapshot or first, kind)
-        return indexes[kind].column(name)
+        return indexes[kind]
 
-    return Table(column, first.size).rows(), first
+    table = Table(
+        lambda name: index_of(name).column(name),
+        first.size,
+        lambda name: index_of(name).column_parts(name),
+    )
+    return table.rows(), first

@@ -95,9 +95,21 @@ class Row(int):
 class Table:
     """The columns of Row.FIELDS, each fetched by ``column(name)`` on first use."""
 
-    def __init__(self, column: Callable[[str], list[Any]], size: int) -> None:
+    def __init__(
+        self,
+        column: Callable[[str], list[Any]],
+        size: int,
+        parts: Callable[[str], Iterator[list[Any]]] | None = None,
+    ) -> None:
         self._column = column
+        self._parts = parts
         self.size = size
+
+    def parts(self, name: str) -> Iterator[list[Any]]:
+        """The column ``name`` in parts, in order (see mnkbib.cache.Index.column_parts)."""
+        if self._parts is None or name in self.__dict__:
+            return iter([getattr(self, name)])
+        return self._parts(name)
 
     def __getattr__(self, name: str) -> list[Any]:
         if name not in Row.FIELDS:
@@ -107,18 +119,19 @@ class Table:
         return value
 
     def rows(self) -> RowList:
-        return RowList(type("Row", (Row,), {"__slots__": (), "_table": self}), self.size)
+        return RowList(type("Row", (Row,), {"__slots__": (), "_table": self}), self)
 
 
 class RowList(Sequence[Row]):
     """The rows of a table, each made when it is looked at: a command that looks up a few
     (a duplicate check of one new entry) need not make 100,000."""
 
-    __slots__ = ("_row", "_size")
+    __slots__ = ("_row", "_size", "table")
 
-    def __init__(self, row: Callable[[int], Row], size: int) -> None:
+    def __init__(self, row: Callable[[int], Row], table: Table) -> None:
         self._row = row
-        self._size = size
+        self._size = table.size
+        self.table = table
 
     def __len__(self) -> int:
         return self._size
@@ -411,8 +424,8 @@ def _words_match(text: str, wanted: list[str], unwanted: list[str]) -> bool:
 def select(entries: Iterable[Any], filters: Filters) -> list[Any]:
     """The entries (or rows) that match every filter, in their order."""
     preds = filters.predicates()
-    if not preds:
-        return list(entries)
+    if not preds:  # a table's rows stay a RowList: its columns are read whole, in order
+        return entries if isinstance(entries, RowList) else list(entries)  # type: ignore[return-value]
     if len(preds) == 1:
         return list(filter(preds[0], entries))
     return [e for e in entries if all(p(e) for p in preds)]

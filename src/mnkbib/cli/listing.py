@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -16,7 +17,7 @@ from mnkbib.cli.common import (
     printable,
     tsv,
 )
-from mnkbib.listindex import json_array, json_item, output_line
+from mnkbib.listindex import json_array_of_parts, json_item, output_line
 
 if TYPE_CHECKING:
     from mnkbib.query import Filters
@@ -92,8 +93,12 @@ def selected(obj: Any, opts: dict[str, Any], *, rows: bool = False) -> list[Any]
     return sort_entries(entries, opts.pop("sort", None), opts.pop("reverse", False))
 
 
-def _column(entries: list[Any], name: str, default: Any) -> list[Any]:
+def _column(entries: Sequence[Any], name: str, default: Any) -> list[Any]:
     """``name`` of every entry: for Rows (all of one table) straight from its column."""
+    from mnkbib.query import RowList
+
+    if isinstance(entries, RowList):  # the whole table, in order: the column itself
+        return list(getattr(entries.table, name))
     table = getattr(entries[0], "_table", None) if entries else None
     if table is not None:
         return list(map(getattr(table, name).__getitem__, entries))
@@ -129,7 +134,11 @@ def render_entries(entries: list[Any], *, as_json: bool, keys_only: bool) -> Non
     if keys_only:
         emit("".join(k + "\n" for k in _column(entries, "key", lambda e: e.key)))
     elif as_json:
-        emit_bytes(json_array(_column(entries, "json", json_item)))
+        from mnkbib.query import RowList
+
+        whole = isinstance(entries, RowList)  # then the column is written part by part
+        parts = entries.table.parts("json") if whole else [_column(entries, "json", json_item)]
+        emit_bytes(json_array_of_parts(parts))
         emit("\n")
     elif is_tty() and len(entries) <= MAX_TABLE_ROWS:
         from mnkbib.console import print_table
