@@ -705,6 +705,29 @@ def test_a_first_read_by_workers_gives_what_a_parse_gives(lib: Path, parallel: N
     assert state is not None and state.entries() == list(fresh(lib).entries.values())
 
 
+def test_a_saved_column_is_stored_in_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mnkbib.listindex import GROUPS, library_index
+
+    lib = tmp_path / "library.yaml"
+    lib.write_text(make_text(40), encoding="utf-8")
+    alone = {kind: library_index(Store(lib), None, kind) for kind in GROUPS}
+    columns = {n: alone[k].column(n) for k in GROUPS for n in GROUPS[k]}
+    monkeypatch.setattr(cache, "INDEX_CHUNK", 7)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-cache"))
+    cache._LAST.clear()
+    for kind in GROUPS:
+        library_index(Store(lib), None, kind).close()
+        saved = cache.load_index(lib, kind)
+        assert saved is not None
+        for name in GROUPS[kind]:
+            assert len(saved._table[name][3]) == 6  # 40 rows, 7 a chunk
+            assert [v for part in saved.column_parts(name) for v in part] == columns[name]
+            assert len(list(saved.column_parts(name))) == 6
+        saved.close()
+
+
 @needs_fork
 def test_a_column_is_read_part_by_part_as_it_was_written(
     tmp_path: Path, parallel: None, monkeypatch: pytest.MonkeyPatch

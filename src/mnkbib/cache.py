@@ -1024,6 +1024,11 @@ def load_index(path: Path, kind: str = "index") -> Index | None:
         return None
 
 
+# Rows per pickled chunk of a saved column, as the workers of a first read write them
+# (mnkbib.coldread): a caller can write a column out chunk by chunk (Index.column_parts).
+INDEX_CHUNK = 1000
+
+
 def save_index(path: Path, index: Index, kind: str = "index") -> None:
     if index.map is None:
         return
@@ -1032,10 +1037,17 @@ def save_index(path: Path, index: Index, kind: str = "index") -> None:
         blobs: list[bytes] = []
         offset = 0
         for name in sorted(index.names):
-            blob = _dumps(index.column(name))
-            table[name] = (offset, len(blob), zlib.crc32(blob), [len(blob)])
-            blobs.append(blob)
-            offset += len(blob)
+            column = index.column(name)
+            step = INDEX_CHUNK
+            chunks = [_dumps(column[i : i + step]) for i in range(0, len(column), step)]
+            chunks = chunks or [_dumps([])]
+            crc = 0
+            for chunk in chunks:
+                crc = zlib.crc32(chunk, crc)
+            length = sum(map(len, chunks))
+            table[name] = (offset, length, crc, [len(chunk) for chunk in chunks])
+            blobs.extend(chunks)
+            offset += length
         head = _index_head(index.map.payload(), index.size, table, kind)
         _write(index_file(path, kind), [*head, *blobs])
     except Exception:
