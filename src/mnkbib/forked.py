@@ -35,6 +35,21 @@ def cores() -> int:
     return max(1, min(cpus, MAX_WORKERS))
 
 
+def in_jobs(work: Callable[[int, int], R], count: int, job: int, minimum: int) -> list[R] | None:
+    """``work(lo, hi)`` for the ranges of ``job`` items that make up ``count`` items, in
+    order, done by forked workers: None when there are fewer than ``minimum`` items, one
+    core, or a worker failed (then the caller does the work itself, which also raises
+    what went wrong)."""
+    workers = min(cores(), -(-count // job))
+    if count < minimum or workers < 2:
+        return None
+    try:
+        ranges = [(lo, min(lo + job, count)) for lo in range(0, count, job)]
+        return list(forked_map(lambda bounds: work(*bounds), ranges, workers))
+    except Exception:
+        return None
+
+
 def _run(job: Any) -> Any:
     assert _WORK is not None
     return _WORK(job)

@@ -356,20 +356,17 @@ def check_blocks(written: list[Written], source: str) -> list[Entry]:
     the entries as read back."""
     if not written:
         return []
-    from mnkbib.forked import cores, forked_map
+    from mnkbib.forked import in_jobs
 
-    workers = min(cores(), -(-len(written) // CHECK_JOB))
-    if len(written) >= CHECK_PARALLEL_MIN and workers >= 2:
-        try:
-            parts = forked_map(
-                lambda lo: _read_back(written[lo : lo + CHECK_JOB], source),
-                range(0, len(written), CHECK_JOB),
-                workers,
-            )
-            return [entry for part in parts for entry in part]
-        except Exception:
-            pass  # read back here, which also raises what went wrong
-    return _read_back(written, source)
+    parts = in_jobs(
+        lambda lo, hi: _read_back(written[lo:hi], source),
+        len(written),
+        CHECK_JOB,
+        CHECK_PARALLEL_MIN,
+    )
+    if parts is None:  # read back here, which also raises what went wrong
+        return _read_back(written, source)
+    return [entry for part in parts for entry in part]
 
 
 def _read_back(written: list[Written], source: str) -> list[Entry]:

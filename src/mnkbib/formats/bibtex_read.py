@@ -417,23 +417,14 @@ def _converted_by_workers(
     entry: Callable[[EntryBlock, list[tuple[str, str]], list[Problem]], Entry],
 ) -> list[Converted] | None:
     """Each job's ``entry(block, fields, problems)`` and problems, in order, made by forked
-    workers; None when there are too few, one core, or a worker failed (then the caller
-    makes them all, which also raises what went wrong)."""
-    from mnkbib.forked import cores, forked_map
+    workers; None when they are not worth it or failed (see mnkbib.forked.in_jobs)."""
+    from mnkbib.forked import in_jobs
 
-    workers = min(cores(), -(-len(evaluated) // CONVERT_JOB))
-    if len(evaluated) < CONVERT_PARALLEL_MIN or workers < 2:
-        return None
-
-    def job(lo: int) -> Converted:
+    def job(lo: int, hi: int) -> Converted:
         problems: list[Problem] = []
-        chunk = evaluated[lo : lo + CONVERT_JOB]
-        return [entry(block, fields, problems) for block, fields in chunk], problems
+        return [entry(block, fields, problems) for block, fields in evaluated[lo:hi]], problems
 
-    try:
-        return list(forked_map(job, range(0, len(evaluated), CONVERT_JOB), workers))
-    except Exception:
-        return None
+    return in_jobs(job, len(evaluated), CONVERT_JOB, CONVERT_PARALLEL_MIN)
 
 
 _INHERITING = frozenset({"crossref", "xdata"})
