@@ -11,7 +11,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import cast
 from urllib.parse import urlsplit, urlunsplit
 
 from mnkbib.model import Entry
@@ -126,13 +127,14 @@ class DuplicateIndex:
 
     def __init__(self, entries: Iterable[Entry | Row] = ()) -> None:
         # Rows are looked at only where a lookup finds one: kept as the sequence they are.
-        items = entries if isinstance(entries, RowList) else list(entries)
+        items: Sequence[Entry | Row] = entries if isinstance(entries, RowList) else list(entries)
         # Library.overview() gives Rows of one table, or entries: never a mixture.
         if items and isinstance(items[0], Row) and isinstance(items[-1], Row):
-            ids = items[0]._table.ids  # read the table's column directly
-            self._ids: list[str] = [ids[row] for row in items] if len(items) != len(ids) else ids
+            rows = cast("Sequence[Row]", items)
+            ids = rows[0]._table.ids  # read the table's column directly
+            self._ids: list[str] = [ids[row] for row in rows] if len(rows) != len(ids) else ids
         else:
-            self._ids = [encode_ids(identity_keys(e)) for e in items]
+            self._ids = [encode_ids(identity_keys(cast(Entry, e))) for e in items]
         self._items = items
         self._joined: str | None = None  # every entry's keys, "\x1d" before each entry's
         self._by: dict[tuple[str, str], Entry | Row] | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -55,7 +55,7 @@ def _run(job: Any) -> Any:
     return _WORK(job)
 
 
-def forked_map(work: Callable[[T], R], jobs: Iterable[T], workers: int) -> Iterator[R]:
+def forked_map(work: Callable[[T], R], jobs: Iterable[T], workers: int) -> Generator[R]:
     """``work(job)`` for each of ``jobs``, in order, done by ``workers`` forked processes
     as the caller takes the results. An exception in a worker is raised here."""
     global _WORK

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -128,7 +128,7 @@ def list_(obj: Any, as_json: bool, keys_only: bool, limit: int | None, **opts: A
     render_entries(entries, as_json=as_json, keys_only=keys_only)
 
 
-def render_entries(entries: list[Any], *, as_json: bool, keys_only: bool) -> None:
+def render_entries(entries: Sequence[Any], *, as_json: bool, keys_only: bool) -> None:
     from mnkbib.console import MAX_TABLE_ROWS, is_tty
 
     if keys_only:
@@ -136,8 +136,12 @@ def render_entries(entries: list[Any], *, as_json: bool, keys_only: bool) -> Non
     elif as_json:
         from mnkbib.query import RowList
 
-        whole = isinstance(entries, RowList)  # then the column is written part by part
-        parts = entries.table.parts("json") if whole else [_column(entries, "json", json_item)]
+        # a whole table's column is written part by part
+        parts: Iterable[list[Any]] = (
+            entries.table.parts("json")
+            if isinstance(entries, RowList)
+            else [_column(entries, "json", json_item)]
+        )
         emit_bytes(json_array_of_parts(parts))
         emit("\n")
     elif is_tty() and len(entries) <= MAX_TABLE_ROWS:
