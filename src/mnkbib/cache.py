@@ -767,6 +767,24 @@ def _cached_parse(path: Path, source: str, parse: Callable[[str, str], Snapshot]
     return _parse_bytes(path, data, source, parse)[0]
 
 
+def _current_state(path: Path, data: bytes, source: str) -> State | None:
+    """The cached state of ``path``'s library brought up to ``data``: as it is, patched
+    (only the blocks with new bytes parsed) or mapped again, and saved when it changed;
+    None when there is none, or it cannot be."""
+    state = load_state(path)
+    if state is None:
+        return None
+    patch = diff(state.map, data)
+    if patch is not None and patch.map is state.map:
+        return state
+    new = _patched(state, patch, data, source) if patch is not None else None
+    if new is None:
+        new = _remapped(state, data, source)
+    if new is not None:
+        save_state(path, new)
+    return new
+
+
 def _parse_bytes(
     path: Path,
     data: bytes,
@@ -776,17 +794,9 @@ def _parse_bytes(
 ) -> tuple[Snapshot, bool]:
     """The library of these bytes, and whether a first read also wrote the indexes
     ``groups`` on its way (see :func:`_parse_in_chunks`)."""
-    state = load_state(path)
+    state = _current_state(path, data, source)
     if state is not None:
-        patch = diff(state.map, data)
-        if patch is not None and patch.map is state.map:
-            return _snapshot(state, data, path, source), False
-        new = _patched(state, patch, data, source) if patch is not None else None
-        if new is None:
-            new = _remapped(state, data, source)
-        if new is not None:
-            save_state(path, new)
-            return _snapshot(new, data, path, source), False
+        return _snapshot(state, data, path, source), False
     chunked = _parse_in_chunks(data, path, source, parse, groups)
     if chunked is not None:
         return chunked
@@ -1167,20 +1177,10 @@ def cached_index(
 
 
 def _current_map(path: Path, data: bytes, source: str) -> FileMap | None:
-    """The map of ``data``, from the cached state brought up to date (when a few blocks
-    changed since: they are parsed, and the state saved); None when there is no state,
-    or it is too far from ``data``."""
+    """The map of ``data`` from the cached state (see :func:`_current_state`)."""
     with contextlib.suppress(Exception):
-        state = load_state(path)
-        patch = diff(state.map, data) if state is not None else None
-        if state is None or patch is None:
-            return None
-        if patch.map is state.map:
-            return state.map
-        new = _patched(state, patch, data, source)
-        if new is not None:
-            save_state(path, new)
-            return new.map
+        state = _current_state(path, data, source)
+        return state.map if state is not None else None
     return None
 
 
