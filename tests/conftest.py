@@ -55,6 +55,19 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 @pytest.fixture
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Two cores for mnkbib.forked, whatever the machine has; the list it gives gets a 1
+    each time work is shared out to forked workers."""
+    from mnkbib import forked
+
+    monkeypatch.setattr(forked.os, "sched_getaffinity", lambda _pid: {0, 1})
+    spawned: list[int] = []
+    real = forked.forked_map
+    monkeypatch.setattr(forked, "forked_map", lambda *a: spawned.append(1) or real(*a))
+    return spawned
+
+
+@pytest.fixture
 def library_text() -> str:
     return SAMPLE_LIBRARY
 

@@ -121,11 +121,16 @@ def test_diff_gives_what_a_new_map_gives(
         blockmap.CHUNK = 256
 
 
+def books(n: int) -> tuple[bytes, FileMap]:
+    """A library of ``n`` books titled T0, T1 …, and its map."""
+    data = text_of(library([["    type: book", f"    title: T{i}"] for i in range(n)]))
+    fmap = build_map(data)
+    assert fmap is not None
+    return data, fmap
+
+
 def test_one_edit_among_many_cuts_few_blocks() -> None:
-    lines = library([["    type: book", f"    title: T{i}"] for i in range(5000)])
-    data = text_of(lines)
-    old = build_map(data)
-    assert old is not None
+    data, old = books(5000)
     new = data.replace(b"title: T2500\n", b"title: Changed\n    note: x\n")
     patch = diff(old, new)
     assert patch is not None
@@ -224,10 +229,7 @@ def assert_kept_runs_are_old_runs(old: FileMap, patch: blockmap.Patch) -> None:
 
 
 def test_two_edits_far_apart_leave_the_runs_between_kept() -> None:
-    lines = library([["    type: book", f"    title: T{i}"] for i in range(3000)])
-    data = text_of(lines)
-    old = build_map(data)
-    assert old is not None
+    data, old = books(3000)
     top = data.replace(b"title: T5\n", b"title: Changed\n    note: x\n")
     first = diff(old, top)
     assert first is not None

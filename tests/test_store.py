@@ -755,9 +755,9 @@ def test_a_killed_writers_temp_file_is_removed_by_the_next_write(library_file: P
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are Linux only")
-def test_blocks_read_back_by_workers_as_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    from mnkbib import forked
-
+def test_blocks_read_back_by_workers_as_in_one_process(
+    monkeypatch: pytest.MonkeyPatch, two_cores: list[int]
+) -> None:
     entries = [
         entry_from_raw(f"k{i}", {"type": "book", "title": f"T {i}: ü", "date": f"{1990 + i}"}, "x")
         for i in range(30)
@@ -767,12 +767,8 @@ def test_blocks_read_back_by_workers_as_in_one_process(monkeypatch: pytest.Monke
         store_module.emitted(entry, 2, written)
     monkeypatch.setattr(store_module, "CHECK_PARALLEL_MIN", 1)
     monkeypatch.setattr(store_module, "CHECK_JOB", 7)
-    monkeypatch.setattr(forked.os, "sched_getaffinity", lambda _pid: {0, 1})
-    spawned = []
-    real = forked.forked_map
-    monkeypatch.setattr(forked, "forked_map", lambda *a: spawned.append(1) or real(*a))
     assert store_module.check_blocks(written, "x") == entries
-    assert spawned == [1]
+    assert two_cores == [1]
     # a block that does not read back as its entry: the error of a read in one process
     bad = list(written)
     bad[20] = bad[20]._replace(text=bad[20].text.replace("T 20", "T 21"))
