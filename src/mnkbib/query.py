@@ -421,11 +421,11 @@ def _words_match(text: str, wanted: list[str], unwanted: list[str]) -> bool:
     return all(w not in text for w in unwanted)
 
 
-def select(entries: Iterable[Any], filters: Filters) -> list[Any]:
+def select(entries: Iterable[Any], filters: Filters) -> Sequence[Any]:
     """The entries (or rows) that match every filter, in their order."""
     preds = filters.predicates()
     if not preds:  # a table's rows stay a RowList: its columns are read whole, in order
-        return entries if isinstance(entries, RowList) else list(entries)  # type: ignore[return-value]
+        return entries if isinstance(entries, RowList) else list(entries)
     if len(preds) == 1:
         return list(filter(preds[0], entries))
     return [e for e in entries if all(p(e) for p in preds)]
@@ -445,7 +445,7 @@ SORTS: dict[str, Callable[[Any], tuple[object, ...]]] = {  # of an Entry or a Ro
 }
 
 
-def sort_entries(entries: list[Any], how: str | None, reverse: bool = False) -> list[Any]:
+def sort_entries(entries: Sequence[Any], how: str | None, reverse: bool = False) -> Sequence[Any]:
     if not how or how == "file":
         return list(reversed(entries)) if reverse else entries
     try:

@@ -74,7 +74,7 @@ def take_filters(opts: dict[str, Any]) -> Filters:
     )
 
 
-def selected(obj: Any, opts: dict[str, Any], *, rows: bool = False) -> list[Any]:
+def selected(obj: Any, opts: dict[str, Any], *, rows: bool = False) -> Sequence[Any]:
     """The entries the query and filters select, in the order asked for. ``rows``: the
     caller needs only what a :class:`mnkbib.query.Row` holds (the output of ``list`` and
     ``search``, JSON included); then a query of free words only is answered from the
