@@ -222,10 +222,15 @@ def _pack(kind: str, payload: Any) -> list[bytes | memoryview]:
     buffers: list[pickle.PickleBuffer] = []
     body = _dumps(payload, buffers.append)
     raws = [buffer.raw() for buffer in buffers]
-    crc = zlib.crc32(body)
-    for raw in raws:
-        crc = zlib.crc32(raw, crc)
-    return [*_packed_head(kind, body, crc, [len(raw) for raw in raws]), *raws]
+    return [*_packed_head(kind, body, _crc32([body, *raws]), [len(raw) for raw in raws]), *raws]
+
+
+def _crc32(pieces: Iterable[bytes | memoryview]) -> int:
+    """The CRC-32 of the pieces one after the other."""
+    crc = 0
+    for piece in pieces:
+        crc = zlib.crc32(piece, crc)
+    return crc
 
 
 def _packed_head(kind: str, body: bytes, crc: int, buffers: list[int]) -> list[bytes]:
@@ -265,12 +270,10 @@ def _unpack(data: bytes, kind: str) -> Any:
         at = start + length + header["size"]
         body = view[start + length : at]
         buffers = []
-        crc = zlib.crc32(body)
         for size in header["buffers"]:
             buffers.append(view[at : at + size])
-            crc = zlib.crc32(buffers[-1], crc)
             at += size
-        if at != len(data) or header.get("crc") != crc:
+        if at != len(data) or header.get("crc") != _crc32([body, *buffers]):
             return None
         enabled = gc.isenabled()
         gc.disable()  # the cyclic GC makes loading many objects superlinear
@@ -1051,11 +1054,8 @@ def save_index(path: Path, index: Index, kind: str = "index") -> None:
             step = INDEX_CHUNK
             chunks = [_dumps(column[i : i + step]) for i in range(0, len(column), step)]
             chunks = chunks or [_dumps([])]
-            crc = 0
-            for chunk in chunks:
-                crc = zlib.crc32(chunk, crc)
             length = sum(map(len, chunks))
-            table[name] = (offset, length, crc, [len(chunk) for chunk in chunks])
+            table[name] = (offset, length, _crc32(chunks), [len(chunk) for chunk in chunks])
             blobs.extend(chunks)
             offset += length
         head = _index_head(index.map.payload(), index.size, table, kind)
