@@ -55,7 +55,9 @@ def workers_for(blocks: int) -> int:
 
 def jobs(blocks: int) -> list[tuple[int, int]]:
     """The jobs of a first read: ranges of COLD_JOB blocks."""
-    return [(lo, min(lo + COLD_JOB, blocks)) for lo in range(0, blocks, COLD_JOB)]
+    from mnkbib.forked import ranges
+
+    return ranges(blocks, COLD_JOB)
 
 
 def parse(

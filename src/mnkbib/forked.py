@@ -34,6 +34,11 @@ def cores() -> int:
     return max(1, min(cpus, MAX_WORKERS))
 
 
+def ranges(count: int, job: int) -> list[tuple[int, int]]:
+    """``count`` items as ranges ``(lo, hi)`` of ``job`` items, the last maybe fewer."""
+    return [(lo, min(lo + job, count)) for lo in range(0, count, job)]
+
+
 def in_jobs(work: Callable[[int, int], R], count: int, job: int, minimum: int) -> list[R] | None:
     """``work(lo, hi)`` for the ranges of ``job`` items that make up ``count`` items, in
     order, done by forked workers: None when there are fewer than ``minimum`` items, one
@@ -43,8 +48,7 @@ def in_jobs(work: Callable[[int, int], R], count: int, job: int, minimum: int) -
     if count < minimum or workers < 2:
         return None
     try:
-        ranges = [(lo, min(lo + job, count)) for lo in range(0, count, job)]
-        return list(forked_map(lambda bounds: work(*bounds), ranges, workers))
+        return list(forked_map(lambda bounds: work(*bounds), ranges(count, job), workers))
     except Exception:
         return None
 
