@@ -11,8 +11,8 @@ their entries pickled for the cache's pool and each index column pickled for its
 The parent never holds 100,000 parsed entries or rows, nor all their pickles: each
 job's go to temporary files as they arrive, and the cache files are put together from
 them at the end (:mod:`mnkbib.spool`). At 100,000 entries a first `list` peaked at
-455 MB in the parent when it unpickled the rows and pickled them again as columns,
-and 167 MB now (271 MB with the workers, PSS summed).
+455 MB in the parent when it unpickled the rows and pickled them again as columns;
+with jobs of COLD_JOB blocks it peaks at 192 MiB, workers and parent, PSS summed.
 
 Only on Linux (``fork`` there is safe and cheap; a spawned worker would import mnkbib
 again) and only for libraries of COLD_PARALLEL_MIN blocks or more: below that, starting
