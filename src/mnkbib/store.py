@@ -25,6 +25,7 @@ from mnkbib.errors import MnkbibError, ParseError, StoreError, ValidationError
 from mnkbib.keys import is_valid_key
 from mnkbib.library import Changes, Library
 from mnkbib.model import Entry, entry_from_raw, entry_to_raw
+from mnkbib.piecewrite import Kept, Piece, SourceShrank, view_of, write_pieces
 
 if TYPE_CHECKING:
     from mnkbib.blockmap import FileMap
@@ -175,15 +176,15 @@ def parse_library(text: str, source: str) -> Snapshot:
 
 
 class Rendered(NamedTuple):
-    # The new file, in order: the new blocks, and views of the old bytes between them
+    # The new file, in order: the new blocks, and the old bytes kept between them
     # (written one after the other, 48 MB are not copied into a new buffer first).
-    pieces: list[bytes | memoryview]
+    pieces: list[Piece]
     fresh: dict[bytes, Entry]  # the new blocks' bytes, and the entries they read back as
     changed: tuple[int, int] | None  # the range of the old bytes replaced, when known
 
     @property
     def data(self) -> bytes:
-        return b"".join(self.pieces)
+        return b"".join(view_of(p) for p in self.pieces)
 
 
 def render(snapshot: Snapshot, changes: Changes, source: str) -> str:
@@ -227,13 +228,13 @@ def _render_bytes(snapshot: Snapshot, changes: Changes, source: str) -> Rendered
     else:
         positions = sorted(fmap.keys.index(k) for k in changed)
     view = memoryview(data)
-    pieces: list[bytes | memoryview] = []
+    pieces: list[Piece] = []
     pos = 0
     lo = len(data)
     for i in positions:
         start, limit = fmap.span(i)
         key = fmap.keys[i]
-        pieces.append(view[pos:start])
+        pieces.append(Kept(view[pos:start], pos))
         if key in changes.replaced:
             pieces.append(block(changes.replaced[key]))
         pos = block_end(data, start, limit, indent)
@@ -241,14 +242,14 @@ def _render_bytes(snapshot: Snapshot, changes: Changes, source: str) -> Rendered
     if changes.added:
         last_start, last_limit = fmap.span(len(fmap) - 1)
         insert_at = block_end(data, last_start, last_limit, indent)
-        pieces.append(view[pos:insert_at])
+        pieces.append(Kept(view[pos:insert_at], pos))
         pos = insert_at
         lo = min(lo, insert_at)
-        before = next((bytes(p[-1:]) for p in reversed(pieces) if len(p)), b"\n")
-        if before != b"\n":
+        ends = (bytes(view_of(p)[-1:]) for p in reversed(pieces) if len(view_of(p)))
+        if next(ends, b"\n") != b"\n":
             pieces.append(b"\r\n" if crlf else b"\n")
         pieces.append(b"".join(block(e) for e in changes.added.values()))
-    pieces.append(view[pos:])
+    pieces.append(Kept(view[pos:], pos))
     agains = check_blocks(written, source)
     eol = "\r\n" if crlf else "\n"
     fresh = {
@@ -408,15 +409,18 @@ def file_state(path: Path) -> tuple[int, ...] | None:
     """What a write by any program changes: inode, size, modification and change times
     (the change time cannot be set back by a program). None when there is no file."""
     try:
-        st = os.stat(path)
+        return _state_of(os.stat(path))
     except FileNotFoundError:
         return None
+
+
+def _state_of(st: os.stat_result) -> tuple[int, ...]:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def atomic_write(
     path: Path,
-    text: str | bytes | Sequence[bytes | memoryview],
+    text: str | bytes | Sequence[Piece],
     *,
     expect: tuple[int, ...] | None = None,
     meanwhile: Callable[[bytes], None] | None = None,
@@ -427,7 +431,8 @@ def atomic_write(
     ``expect``: the :func:`file_state` of ``path`` when it was read. If another program
     (an editor, a sync client: they do not take mnkbib's lock) wrote the file since, the
     rename would silently throw its change away: nothing is written then, and a
-    StoreError says so.
+    StoreError says so. Pieces ``Kept`` from the file as read are copied from it by the
+    kernel (:mod:`mnkbib.piecewrite`) when it is still the file ``expect`` describes.
 
     ``meanwhile(bytes written)`` runs while the disk syncs them (tens of milliseconds
     for a large file): for the cache, which holds nothing that is not checked against
@@ -438,6 +443,10 @@ def atomic_write(
         text = text.encode("utf-8")
     pieces = [text] if isinstance(text, bytes) else text
     directory = path.parent
+    changed = StoreError(
+        f"{path}: changed on disk while mnkbib was writing it (saved by another "
+        "program?); the library is as that program left it: run the command again"
+    )
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
@@ -446,8 +455,12 @@ def atomic_write(
         ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.writelines(pieces)
-            handle.flush()
+            try:
+                with _opened_as(path, expect, pieces) as source:
+                    write_pieces(handle.fileno(), pieces, source)
+            except SourceShrank:
+                os.unlink(tmp)
+                raise changed from None
             written = text if isinstance(text, bytes) else read_fd(handle.fileno())
             _fsync_while(handle.fileno(), meanwhile, written)
         try:
@@ -456,10 +469,7 @@ def atomic_write(
             os.chmod(tmp, 0o644)
         if expect is not None and file_state(path) != expect:
             os.unlink(tmp)
-            raise StoreError(
-                f"{path}: changed on disk while mnkbib was writing it (saved by another "
-                "program?); the library is as that program left it: run the command again"
-            )
+            raise changed
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -476,6 +486,26 @@ def atomic_write(
     except OSError:  # pragma: no cover - some file systems cannot fsync a directory
         pass
     return written
+
+
+@contextmanager
+def _opened_as(
+    path: Path, expect: tuple[int, ...] | None, pieces: Sequence[Piece]
+) -> Iterator[int | None]:
+    """``path`` open for reading when pieces are kept from it and it is still the file
+    ``expect`` describes (no other program replaced or rewrote it); else None."""
+    if expect is None or not any(isinstance(p, Kept) for p in pieces):
+        yield None
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except OSError:
+        yield None
+        return
+    try:
+        yield fd if _state_of(os.fstat(fd)) == expect else None
+    finally:
+        os.close(fd)
 
 
 def _fsync_while(fd: int, meanwhile: Callable[[bytes], None] | None, written: bytes) -> None:
