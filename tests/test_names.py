@@ -271,3 +271,28 @@ def test_parse_name_raises_only_validation_error(text: str) -> None:
     if p.family_first and not p.literal:
         # A family-first name reads the way it was written: never inverted.
         assert p.display().replace(" ", "").startswith(p.family.replace(" ", ""))
+
+
+# Characters at and around the edges of the CJK ranges, and others.
+_EDGES = "\u303f\u3040\u30ff\u3100\u33ff\u3400\u9fff\ua000\uabff\uac00\ud7af\ud7b0\uf8ff\uf900\ufaff\ufb00"
+
+
+@settings(max_examples=300)
+@given(
+    st.text(alphabet=st.sampled_from(_EDGES) | st.characters(), max_size=6).map(
+        lambda w: "".join(w.split())  # words, as names are split (no "$" before a "\n")
+    )
+)
+def test_script_tests_are_those_of_the_regular_expressions_they_replace(word: str) -> None:
+    import re
+
+    from mnkbib import names
+
+    han = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
+    hangul = re.compile(r"^[\uac00-\ud7af]+$")
+    kana = re.compile(r"[\u3040-\u30ff]")
+    cjk = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+    assert names._all_in(word, names._HAN) == bool(han.match(word))
+    assert names._all_in(word, names._HANGUL) == bool(hangul.match(word))
+    assert names._any_in(word, names._KANA) == bool(kana.search(word))
+    assert names._any_in(word, names._CJK) == bool(cjk.search(word))
