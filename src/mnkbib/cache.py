@@ -1194,8 +1194,11 @@ def _patched_index(
 ) -> Index | None:
     """``old`` for the file's bytes: itself when they are the bytes it was built for;
     else rows of blocks with unchanged bytes are kept (by position, or by digest within
-    the changed region) and only new blocks are parsed. ``patch``: the change, if known."""
+    the changed region) and only new blocks are parsed. ``patch``: the change, if known,
+    to the map of a cached state or snapshot (whose keys are unique: see _patched,
+    _remapped and _state_from_parse)."""
     assert old.map is not None
+    unique = patch is not None
     if patch is None:
         patch = diff(old.map, data)
     if patch is None:
@@ -1208,7 +1211,7 @@ def _patched_index(
     kept = kept_runs(old.map, patch)
     cut = _outside(patch.middle, [(a, n) for a, _, n in kept])
     old_cut = _outside(patch.old_middle, sorted((b, n) for _, b, n in kept))
-    if not _keys_unique(old.map, new, old_cut, cut):
+    if not unique and not _keys_unique(old.map, new, old_cut, cut):
         return None
     was = {old.map.digest(j): j for j in old_cut}
     missing = [i for i in cut if new.digest(i) not in was]
