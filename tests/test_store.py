@@ -755,29 +755,50 @@ def test_a_killed_writers_temp_file_is_removed_by_the_next_write(library_file: P
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are Linux only")
-def test_blocks_read_back_by_workers_as_in_one_process(
+def test_blocks_emitted_and_read_back_by_workers_as_in_one_process(
     monkeypatch: pytest.MonkeyPatch, two_cores: list[int]
 ) -> None:
+    from mnkbib import yamlemit
+
     entries = [
         entry_from_raw(f"k{i}", {"type": "book", "title": f"T {i}: ü", "date": f"{1990 + i}"}, "x")
         for i in range(30)
     ]
-    written: list[store_module.Written] = []
-    for entry in entries:
-        store_module.emitted(entry, 2, written)
+    alone = store_module._emit_checked(entries, 2, "x")
+    assert [again for _, again in alone] == entries
+    assert alone[3][0] == '  k3:\n    type: book\n    title: "T 3: ü"\n    date: "1993"\n'
     monkeypatch.setattr(store_module, "CHECK_PARALLEL_MIN", 1)
     monkeypatch.setattr(store_module, "CHECK_JOB", 7)
-    assert store_module.check_blocks(written, "x") == entries
+    assert store_module.emit_checked(entries, 2, "x") == alone
     assert two_cores == [1]
-    # a block that does not read back as its entry: the error of a read in one process
-    bad = list(written)
-    bad[20] = bad[20]._replace(text=bad[20].text.replace("T 20", "T 21"))
-    with pytest.raises(StoreError) as shared:
-        store_module.check_blocks(bad, "x")
-    with pytest.raises(StoreError) as alone:
-        store_module._read_back(bad, "x")
+    # workers send back only the entries that read back as other entries than given
+    read_back = store_module._read_back
+
+    def other(written: list[store_module.Written], source: str) -> list[Entry]:
+        agains = read_back(written, source)
+        return [a.with_fields(note="read") if a.key == "k5" else a for a in agains]
+
+    monkeypatch.setattr(store_module, "_read_back", other)
+    shared = store_module.emit_checked(entries, 2, "x")
+    assert shared == store_module._emit_checked(entries, 2, "x")
+    assert shared[5][1].fields["note"] == "read"
+    assert [again for _, again in shared[6:]] == entries[6:]
+    monkeypatch.setattr(store_module, "_read_back", read_back)
+    # an emitter bug (a block that does not read back as its entry): the error of the
+    # same work in one process
+    emit = yamlemit.emit_entry
+
+    def buggy(key: str, raw: dict[str, Any], indent: int = 2) -> str:
+        text = emit(key, raw, indent)
+        return text.replace("T 20", "T 21") if key == "k20" else text
+
+    monkeypatch.setattr(yamlemit, "emit_entry", buggy)
+    with pytest.raises(StoreError) as by_workers:
+        store_module.emit_checked(entries, 2, "x")
+    with pytest.raises(StoreError) as one:
+        store_module._emit_checked(entries, 2, "x")
     assert (
-        str(shared.value)
-        == str(alone.value)
+        str(by_workers.value)
+        == str(one.value)
         == ("internal error: entry 'k20' would not read back the same")
     )

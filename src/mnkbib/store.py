@@ -215,11 +215,7 @@ def _render_bytes(snapshot: Snapshot, changes: Changes, source: str) -> Rendered
     first_end = data.find(b"\n")
     crlf = first_end > 0 and data[first_end - 1 : first_end] == b"\r"
     indent = fmap.blocks.indent
-    written: list[Written] = []
-
-    def block(entry: Entry) -> bytes:
-        text = emitted(entry, indent, written)
-        return (text.replace("\n", "\r\n") if crlf else text).encode("utf-8")
+    blocks = _new_blocks(changes, indent, "\r\n" if crlf else "\n", source)
 
     changed = [*changes.removed, *changes.replaced]
     if len(changed) > 4:
@@ -236,7 +232,7 @@ def _render_bytes(snapshot: Snapshot, changes: Changes, source: str) -> Rendered
         key = fmap.keys[i]
         pieces.append(Kept(view[pos:start], pos))
         if key in changes.replaced:
-            pieces.append(block(changes.replaced[key]))
+            pieces.append(blocks.replaced[key])
         pos = block_end(data, start, limit, indent)
         lo = min(lo, start)
     if changes.added:
@@ -248,15 +244,9 @@ def _render_bytes(snapshot: Snapshot, changes: Changes, source: str) -> Rendered
         ends = (bytes(view_of(p)[-1:]) for p in reversed(pieces) if len(view_of(p)))
         if next(ends, b"\n") != b"\n":
             pieces.append(b"\r\n" if crlf else b"\n")
-        pieces.append(b"".join(block(e) for e in changes.added.values()))
+        pieces.append(b"".join(blocks.added))
     pieces.append(Kept(view[pos:], pos))
-    agains = check_blocks(written, source)
-    eol = "\r\n" if crlf else "\n"
-    fresh = {
-        text.replace("\n", eol).encode("utf-8"): e
-        for (_, _, text), e in zip(written, agains, strict=True)
-    }
-    return Rendered(pieces, fresh, (lo, pos) if lo <= pos else None)
+    return Rendered(pieces, blocks.fresh, (lo, pos) if lo <= pos else None)
 
 
 def _render_lines(snapshot: Snapshot, changes: Changes, source: str) -> Rendered:
@@ -268,16 +258,7 @@ def _render_lines(snapshot: Snapshot, changes: Changes, source: str) -> Rendered
         )
     lines = layout.lines
     eol = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
-    indent = layout.indent
-
-    written: list[Written] = []
-
-    def block(entry: Entry) -> str:
-        return converted(emitted(entry, indent, written))
-
-    def converted(text: str) -> str:
-        return text.replace("\n", eol) if eol != "\n" else text
-
+    blocks = _new_blocks(changes, layout.indent, eol, source)
     out: list[str] = []
     starts = {
         b.start: b for b in layout.blocks if b.key in changes.removed or b.key in changes.replaced
@@ -289,7 +270,7 @@ def _render_lines(snapshot: Snapshot, changes: Changes, source: str) -> Rendered
     )
     # The lines between these places are copied in bulk (100,000 entries are 2.5M lines).
     stops = sorted({*starts, insert_at, len(lines), layout.entries_line or 0})
-    added = "".join(block(e) for e in changes.added.values())
+    added = b"".join(blocks.added).decode("utf-8")
     i = 0
     while i <= len(lines):
         stop = stops[bisect.bisect_left(stops, i)]
@@ -318,16 +299,34 @@ def _render_lines(snapshot: Snapshot, changes: Changes, source: str) -> Rendered
                 i = b.end
                 continue
             if b.key in changes.replaced:
-                out.append(block(changes.replaced[b.key]))
+                out.append(blocks.replaced[b.key].decode("utf-8"))
                 i = b.end
                 continue
         out.append(lines[i])
         i += 1
-    agains = check_blocks(written, source)
-    fresh = {
-        converted(text).encode("utf-8"): e for (_, _, text), e in zip(written, agains, strict=True)
-    }
-    return Rendered(["".join(out).encode("utf-8")], fresh, None)
+    return Rendered(["".join(out).encode("utf-8")], blocks.fresh, None)
+
+
+class NewBlocks(NamedTuple):
+    replaced: dict[str, bytes]  # key → the block that replaces its block
+    added: list[bytes]  # the blocks of added entries, in order
+    fresh: dict[bytes, Entry]  # each new block, and the entry it reads back as
+
+
+def _new_blocks(changes: Changes, indent: int, eol: str, source: str) -> NewBlocks:
+    """The blocks of the replaced and added entries, each read back, with these line
+    breaks."""
+    replaced = list(changes.replaced.items())
+    entries = [e for _, e in replaced] + list(changes.added.values())
+    done = [
+        ((text.replace("\n", eol) if eol != "\n" else text).encode("utf-8"), again)
+        for text, again in emit_checked(entries, indent, source)
+    ]
+    return NewBlocks(
+        {key: text for (key, _), (text, _) in zip(replaced, done[: len(replaced)], strict=True)},
+        [text for text, _ in done[len(replaced) :]],
+        dict(done),
+    )
 
 
 class Written(NamedTuple):
@@ -336,38 +335,46 @@ class Written(NamedTuple):
     text: str  # its block
 
 
-def emitted(entry: Entry, indent: int, written: list[Written]) -> str:
-    """The block of ``entry``, noted in ``written`` for :func:`check_blocks`."""
-    from mnkbib.yamlemit import emit_entry
-
-    raw = entry_to_raw(entry)
-    text = emit_entry(entry.key, raw, indent)
-    written.append(Written(entry, raw, text))
-    return text
-
-
-# Blocks read back by worker processes when there are this many (mnkbib.forked), in
-# jobs of CHECK_JOB: a third of importing 10,000 entries, shared out to every core.
+# Blocks emitted and read back by worker processes when there are this many
+# (mnkbib.forked), in jobs of CHECK_JOB: most of importing 10,000 entries, shared out
+# to every core.
 CHECK_PARALLEL_MIN = 2000
 CHECK_JOB = 1000
 
 
-def check_blocks(written: list[Written], source: str) -> list[Entry]:
-    """Read back what the emitter wrote: a bug there must never reach the disk. Returns
-    the entries as read back."""
-    if not written:
+def emit_checked(entries: Sequence[Entry], indent: int, source: str) -> list[tuple[str, Entry]]:
+    """Each entry's block (line breaks "\n"), and the entry it reads back as: what the
+    emitter writes is read back, so a bug there never reaches the disk."""
+    if not entries:
         return []
     from mnkbib.forked import in_jobs
 
-    parts = in_jobs(
-        lambda lo, hi: _read_back(written[lo:hi], source),
-        len(written),
-        CHECK_JOB,
-        CHECK_PARALLEL_MIN,
-    )
-    if parts is None:  # read back here, which also raises what went wrong
-        return _read_back(written, source)
-    return [entry for part in parts for entry in part]
+    def job(lo: int, hi: int) -> tuple[list[str], dict[int, Entry]]:
+        # Back from a worker: the blocks, and only the entries that read back other
+        # than they were given (pickling 10,000 entries back costs the parent 0.5 s).
+        done = _emit_checked(entries[lo:hi], indent, source)
+        return [text for text, _ in done], {
+            lo + i: again for i, (_, again) in enumerate(done) if again != entries[lo + i]
+        }
+
+    parts = in_jobs(job, len(entries), CHECK_JOB, CHECK_PARALLEL_MIN)
+    if parts is None:  # done here, which also raises what went wrong
+        return _emit_checked(entries, indent, source)
+    texts = [text for part, _ in parts for text in part]
+    others = {i: again for _, part in parts for i, again in part.items()}
+    return [(text, others.get(i, entries[i])) for i, text in enumerate(texts)]
+
+
+def _emit_checked(entries: Sequence[Entry], indent: int, source: str) -> list[tuple[str, Entry]]:
+    """:func:`emit_checked` in this process."""
+    from mnkbib.yamlemit import emit_entry
+
+    written = []
+    for entry in entries:
+        raw = entry_to_raw(entry)
+        written.append(Written(entry, raw, emit_entry(entry.key, raw, indent)))
+    agains = _read_back(written, source)
+    return [(w.text, again) for w, again in zip(written, agains, strict=True)]
 
 
 def _read_back(written: list[Written], source: str) -> list[Entry]:
