@@ -59,10 +59,11 @@ import shutil
 import struct
 import sys
 import tempfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
+
+import xxhash
 
 from mnkbib.blockmap import (
     DIGEST_SIZE,
@@ -222,24 +223,27 @@ def _pack(kind: str, payload: Any) -> list[bytes | memoryview]:
     buffers: list[pickle.PickleBuffer] = []
     body = _dumps(payload, buffers.append)
     raws = [buffer.raw() for buffer in buffers]
-    return [*_packed_head(kind, body, _crc32([body, *raws]), [len(raw) for raw in raws]), *raws]
+    return [*_packed_head(kind, body, checksum([body, *raws]), [len(raw) for raw in raws]), *raws]
 
 
-def _crc32(pieces: Iterable[bytes | memoryview]) -> int:
-    """The CRC-32 of the pieces one after the other."""
-    crc = 0
+def checksum(pieces: Iterable[bytes | memoryview]) -> int:
+    """The XXH3-64 of the pieces one after the other: what tells a sound cache file from
+    a damaged one. (CRC-32 took ten times as long: 4 ms to load and save the 4 MB head
+    of a 100,000-entry library.)"""
+    digest = xxhash.xxh3_64()
     for piece in pieces:
-        crc = zlib.crc32(piece, crc)
-    return crc
+        digest.update(piece)
+    return digest.intdigest()
 
 
-def _packed_head(kind: str, body: bytes, crc: int, buffers: list[int]) -> list[bytes]:
+def _packed_head(kind: str, body: bytes, check: int, buffers: list[int]) -> list[bytes]:
     """A cache file up to its out-of-band buffers: the framed header, then the pickle.
-    ``crc``: the CRC-32 of the pickle and the buffers (of these sizes) after it."""
+    ``check``: the :func:`checksum` of the pickle and the buffers (of these sizes) after
+    it."""
     header = {
         "kind": kind,
         "fingerprint": fingerprint(),
-        "crc": crc,
+        "xxh3": check,
         "size": len(body),
         "buffers": buffers,
     }
@@ -273,7 +277,7 @@ def _unpack(data: bytes, kind: str) -> Any:
         for size in header["buffers"]:
             buffers.append(view[at : at + size])
             at += size
-        if at != len(data) or header.get("crc") != _crc32([body, *buffers]):
+        if at != len(data) or header.get("xxh3") != checksum([body, *buffers]):
             return None
         enabled = gc.isenabled()
         gc.disable()  # the cyclic GC makes loading many objects superlinear
@@ -940,9 +944,9 @@ class Index:
         return _unpickle_column(chunks, self.size) if chunks is not None else None
 
     def _chunks(self, name: str) -> list[memoryview] | None:
-        """The pickled chunks of column ``name``, their CRC checked; None when damaged."""
+        """The pickled chunks of column ``name``, their checksum checked; None when damaged."""
         try:
-            offset, length, crc, sizes = self._table[name]
+            offset, length, check, sizes = self._table[name]
             assert self._file is not None
             if self._view is None:
                 from mnkbib.filebytes import map_handle
@@ -953,7 +957,7 @@ class Index:
             else:
                 self._file.seek(offset)
                 blob = self._file.read(length)
-            if len(blob) != length or zlib.crc32(blob) != crc or sum(sizes) != length:
+            if len(blob) != length or checksum([blob]) != check or sum(sizes) != length:
                 return None
             view = memoryview(blob)
             at = itertools.pairwise([0, *itertools.accumulate(sizes)])
@@ -1015,7 +1019,7 @@ def load_index(path: Path, kind: str = "index") -> Index | None:
         ):
             raise ValueError
         meta = handle.read(header["size"])
-        if len(meta) != header["size"] or zlib.crc32(meta) != header.get("crc"):
+        if len(meta) != header["size"] or checksum([meta]) != header.get("xxh3"):
             raise ValueError
         map_payload, size, table = pickle.loads(meta)
         fmap = FileMap.from_payload(map_payload)
@@ -1029,7 +1033,8 @@ def load_index(path: Path, kind: str = "index") -> Index | None:
         ):
             raise ValueError
         offsets = {
-            name: (base + off, n, crc, list(sizes)) for name, (off, n, crc, sizes) in table.items()
+            name: (base + off, n, check, list(sizes))
+            for name, (off, n, check, sizes) in table.items()
         }
         return Index(fmap, size, set(table), file=handle, table=offsets)
     except Exception:
@@ -1055,7 +1060,7 @@ def save_index(path: Path, index: Index, kind: str = "index") -> None:
             chunks = [_dumps(column[i : i + step]) for i in range(0, len(column), step)]
             chunks = chunks or [_dumps([])]
             length = sum(map(len, chunks))
-            table[name] = (offset, length, _crc32(chunks), [len(chunk) for chunk in chunks])
+            table[name] = (offset, length, checksum(chunks), [len(chunk) for chunk in chunks])
             blobs.extend(chunks)
             offset += length
         head = _index_head(index.map.payload(), index.size, table, kind)
@@ -1068,13 +1073,13 @@ def _index_head(
     map_payload: Any, size: int, table: dict[str, tuple[int, int, int, list[int]]], kind: str
 ) -> list[bytes]:
     """An index file up to its columns: the framed header, then the map, the number of
-    entries and the table of columns (name → offset after the head, length, CRC-32,
+    entries and the table of columns (name → offset after the head, length, checksum,
     the lengths of the pickled chunks the column is stored in)."""
     meta = _dumps((map_payload, size, table))
     header = {
         "kind": kind,
         "fingerprint": index_fingerprint(),
-        "crc": zlib.crc32(meta),
+        "xxh3": checksum([meta]),
         "size": len(meta),
     }
     return [*_framed(header), meta]

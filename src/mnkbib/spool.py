@@ -15,10 +15,11 @@ import contextlib
 import os
 import pickle
 import tempfile
-import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
+
+import xxhash
 
 from mnkbib.cache import (
     _dumps,
@@ -37,19 +38,24 @@ POOL = ("", "pool")  # the spool of the pool's parts; an index column's is (kind
 
 
 class _Spooled:
-    """One temporary file and what was appended to it: the pieces' sizes, their CRC-32."""
+    """One temporary file and what was appended to it: the pieces' sizes, and the
+    checksum (mnkbib.cache.checksum) of ``before`` and the pieces."""
 
-    def __init__(self, directory: Path, crc: int = 0) -> None:
+    def __init__(self, directory: Path, before: bytes = b"") -> None:
         fd, name = tempfile.mkstemp(prefix=".spool.", suffix=".tmp", dir=directory)
         self.path = Path(name)
         self.handle: IO[bytes] = os.fdopen(fd, "w+b")
         self.sizes: list[int] = []
-        self.crc = crc
+        self._digest = xxhash.xxh3_64(before)
 
     def append(self, blob: bytes) -> None:
         self.handle.write(blob)
         self.sizes.append(len(blob))
-        self.crc = zlib.crc32(blob, self.crc)
+        self._digest.update(blob)
+
+    @property
+    def check(self) -> int:
+        return self._digest.intdigest()
 
 
 class Spool:
@@ -67,14 +73,14 @@ class Spool:
         base_file, _ = cache_files(path)
         base_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # The pool's pickle refers to its parts by position only (protocol 5, out of
-        # band), so it is made now, for the number of parts to come, and the CRC-32 of
+        # band), so it is made now, for the number of parts to come, and the checksum of
         # the file's body (pickle, then parts) runs on as they arrive.
         placeholders = [pickle.PickleBuffer(b"") for _ in range(jobs)]
         self.body = _dumps((self.base_id, b"".join(fmap.digests), placeholders), _ignore)
         self.jobs = jobs
         self.files: dict[tuple[str, str], _Spooled] = {}
         try:
-            self.files[POOL] = _Spooled(base_file.parent, zlib.crc32(self.body))
+            self.files[POOL] = _Spooled(base_file.parent, self.body)
             for kind, names in groups.items():
                 for name in names:
                     self.files[kind, name] = _Spooled(base_file.parent)
@@ -96,7 +102,7 @@ class Spool:
             if len(pool.sizes) != self.jobs:
                 raise ValueError("a job is missing")
             base_file, head_file = cache_files(self.path)
-            head = _packed_head("base", self.body, pool.crc, pool.sizes)
+            head = _packed_head("base", self.body, pool.check, pool.sizes)
             _write_whole(base_file, head, [pool])
             payload = self.fmap.payload()
             _write_whole(head_file, _pack("head", (payload, self.base_id, {})), [])
@@ -106,7 +112,7 @@ class Spool:
                 offset = 0
                 for name, spool in zip(sorted(names), spooled, strict=True):
                     total = sum(spool.sizes)
-                    table[name] = (offset, total, spool.crc, spool.sizes)
+                    table[name] = (offset, total, spool.check, spool.sizes)
                     offset += total
                 head = _index_head(payload, len(self.fmap), table, kind)
                 _write_whole(index_file(self.path, kind), head, spooled)
