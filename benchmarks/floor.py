@@ -1,9 +1,12 @@
 """The floors under mnkbib's timings: what any Python tool reading the same YAML pays.
 
     python benchmarks/floor.py --size 100000 --repeat 3
+    python benchmarks/floor.py --size 100000 --repeat 9 --only start import replace
 
 Each figure is a whole process (median wall clock, peak RSS): Python starting; importing
-what mnkbib's commands import; reading and hashing the library file; loading it with
+what mnkbib's commands import, and what a write (``set``, ``tag``) imports; replacing the
+file atomically as a write does (the kernel copies it to a temporary file, fsync, rename
+over the copy the last run left); reading and hashing the library file; loading it with
 PyYAML's C loader (``yaml.load(..., CSafeLoader)``, the reference for a cold first run);
 loading it with mnkbib's strict loader (``mnkbib.yamlsafe.load_text``). Libraries come
 from ``benchmarks/data`` (made by ``generate.py`` when missing).
@@ -21,6 +24,17 @@ from run import ensure_library, run_once
 SNIPPETS = {
     "python start": "pass",
     "import mnkbib.cli": "import mnkbib.cli",
+    "imports of a write": (
+        "import mnkbib.cli, mnkbib.store, mnkbib.cache, mnkbib.editing, mnkbib.locking, "
+        "mnkbib.yamlemit, mnkbib.piecewrite, filelock, threading"
+    ),
+    "replace the file (copy, fsync, rename)": (
+        "import os, sys, tempfile; src = sys.argv[1]; where = os.path.dirname(src); "
+        "fd_in = os.open(src, os.O_RDONLY); size = os.fstat(fd_in).st_size; "
+        "fd, tmp = tempfile.mkstemp(dir=where); done = 0\n"
+        "while done < size: done += os.copy_file_range(fd_in, fd, size - done, done)\n"
+        "os.fsync(fd); os.close(fd); os.replace(tmp, os.path.join(where, '.floor-copy.yaml'))"
+    ),
     "read + XXH3-128 the file": (
         "import sys, xxhash; xxhash.xxh3_128_digest(open(sys.argv[1], 'rb').read())"
     ),
@@ -40,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=10000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--only", nargs="+", metavar="WORD", help="only the floors whose name has one of these"
+    )
     args = parser.parse_args(argv)
     library = ensure_library(args.size, args.seed)
     env = dict(os.environ)
@@ -48,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| floor, {args.size:,} entries ({megabytes:.1f} MB) | median | peak RSS |")
     print("|---|---|---|")
     for name, code in SNIPPETS.items():
+        if args.only and not any(word in name for word in args.only):
+            continue
         argv_ = [sys.executable, "-c", code, str(library)]
         run_once(argv_, env, 3600)  # compiled modules cached, file in the page cache
         runs = [run_once(argv_, env, 3600) for _ in range(args.repeat)]
