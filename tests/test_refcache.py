@@ -330,7 +330,7 @@ def damage(path: Path, how: str, lib: Path) -> None:
         path.write_bytes(b"\x00garbage" * 100)
     elif how == "truncated":
         path.write_bytes(data[: len(data) // 2])
-    elif how == "flipped":  # a byte of the last column changed: its CRC fails
+    elif how == "flipped":  # a byte of the last column changed: its checksum fails
         path.write_bytes(data[:-40] + bytes([data[-40] ^ 0xFF]) + data[-39:])
     elif how == "empty":
         path.write_bytes(b"")

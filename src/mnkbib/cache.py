@@ -39,7 +39,7 @@ A first read of a large library is shared out to worker processes, one per core
 entries for the base pool, which is stored as those pickled parts.
 
 Every cache file starts with a magic line, a JSON header (cache format, Python
-version, fingerprint of mnkbib's modules, CRC-32 of the payload) and a pickle. A
+version, fingerprint of mnkbib's modules, checksum of the payload) and a pickle. A
 missing, corrupt, truncated, foreign or old cache is ignored and rebuilt; a cache
 directory that cannot be written is ignored. Files are written to a temporary file
 and renamed into place.
@@ -862,7 +862,7 @@ INDEX_SAVE_SHARE = 0.02
 
 class Index:
     """The listing index of one library file: per entry, the values ``build`` gave (see
-    :func:`cached_index`), stored column by column, each with its own CRC-32. A column is
+    :func:`cached_index`), stored column by column, each with its own checksum. A column is
     read and unpickled on first use, so a command pays only for the columns it reads; one
     found damaged then is rebuilt from the library (``fallback``). An index patched for a
     changed file derives its columns from the old index's (``derive``)."""
@@ -885,7 +885,7 @@ class Index:
         self._columns = columns or {}
         self._file = file  # open on the index file read: a rename over it changes nothing
         self._view: memoryview | None = None  # that file, mapped (read on first use)
-        # name -> (offset in the file, length, CRC-32, lengths of its pickled chunks)
+        # name -> (offset in the file, length, checksum, lengths of its pickled chunks)
         self._table = table or {}
         self._derive = derive
         self.cut = 0  # blocks a patched index cut again: how far it drifted from its file

@@ -378,7 +378,8 @@ def _emit_checked(entries: Sequence[Entry], indent: int, source: str) -> list[tu
 
 
 def _read_back(written: list[Written], source: str) -> list[Entry]:
-    """:func:`check_blocks` for these blocks, in one parse."""
+    """Read these blocks back, in one parse: the entries they read as (see
+    :func:`emit_checked`)."""
     from mnkbib.yamlsafe import load_text
 
     try:
