@@ -226,11 +226,17 @@ def _pack(kind: str, payload: Any) -> list[bytes | memoryview]:
     return [*_packed_head(kind, body, checksum([body, *raws]), [len(raw) for raw in raws]), *raws]
 
 
+def checksummer(start: bytes = b"") -> xxhash.xxh3_64:
+    """A running :func:`checksum`, from ``start`` on: ``update`` it with the next pieces,
+    ``intdigest()`` is the checksum (mnkbib.spool's files grow piece by piece)."""
+    return xxhash.xxh3_64(start)
+
+
 def checksum(pieces: Iterable[bytes | memoryview]) -> int:
     """The XXH3-64 of the pieces one after the other: what tells a sound cache file from
     a damaged one. (CRC-32 took ten times as long: 4 ms to load and save the 4 MB head
     of a 100,000-entry library.)"""
-    digest = xxhash.xxh3_64()
+    digest = checksummer()
     for piece in pieces:
         digest.update(piece)
     return digest.intdigest()

@@ -19,8 +19,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-import xxhash
-
 from mnkbib.cache import (
     _dumps,
     _index_head,
@@ -28,6 +26,7 @@ from mnkbib.cache import (
     _packed_head,
     _write,
     cache_files,
+    checksummer,
     index_file,
 )
 
@@ -39,14 +38,14 @@ POOL = ("", "pool")  # the spool of the pool's parts; an index column's is (kind
 
 class _Spooled:
     """One temporary file and what was appended to it: the pieces' sizes, and the
-    checksum (mnkbib.cache.checksum) of ``before`` and the pieces."""
+    :func:`mnkbib.cache.checksum` of ``before`` and the pieces."""
 
     def __init__(self, directory: Path, before: bytes = b"") -> None:
         fd, name = tempfile.mkstemp(prefix=".spool.", suffix=".tmp", dir=directory)
         self.path = Path(name)
         self.handle: IO[bytes] = os.fdopen(fd, "w+b")
         self.sizes: list[int] = []
-        self._digest = xxhash.xxh3_64(before)
+        self._digest = checksummer(before)
 
     def append(self, blob: bytes) -> None:
         self.handle.write(blob)
